@@ -1,0 +1,399 @@
+//! The command line: clap structs, and thin commands that call the library and print.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::indexer::{self, BuildReport, CatalogDocument, SectionNode};
+use crate::search::{CitedText, Engine, SearchRequest, SearchResults};
+
+/// Reports indexed when no path is given, and when a command finds no index.
+pub const DEFAULT_SEEDS: &str = "seeds";
+/// Where the index lives unless `--index` says otherwise.
+pub const DEFAULT_INDEX: &str = "index";
+
+/// baogao (报告): full-text search for Chinese official reports.
+#[derive(Debug, Parser)]
+#[command(name = "baogao", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index report files (.txt/.md) or folders of them; swaps the new index in only on success.
+    Index {
+        /// Files or folders to index.
+        #[arg(default_value = DEFAULT_SEEDS)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Search passages: terms are all required; "exact phrase", -exclude, A OR B.
+    Search {
+        /// The query (several words are joined with spaces).
+        #[arg(required = true)]
+        query: Vec<String>,
+        /// A section number (三, (三), 3, 3.2) or words of a heading title.
+        #[arg(long, short)]
+        section: Option<String>,
+        /// Only this document (its id, as in citations).
+        #[arg(long, short)]
+        doc: Option<String>,
+        /// Only documents of this year.
+        #[arg(long, short)]
+        year: Option<u32>,
+        /// Hits to show (at most 100).
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        /// Hits to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[command(flatten)]
+        output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Print the exact text behind a citation (a passage such as gxq-2024:2.1, or a section).
+    Get {
+        citation: String,
+        #[command(flatten)]
+        output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Show the outline of each document with citations and passage counts.
+    Sections {
+        /// Only this document.
+        #[arg(long, short)]
+        doc: Option<String>,
+        #[command(flatten)]
+        output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// List the indexed documents.
+    Docs {
+        #[command(flatten)]
+        output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Documents, passages and size of the index.
+    Stats {
+        #[command(flatten)]
+        output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// Index directory.
+    #[arg(long = "index", default_value = DEFAULT_INDEX)]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArg {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs one command, writing results to `out` and notices to stderr.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Index {
+            paths,
+            index,
+            quiet,
+        } => {
+            let report = indexer::build_index(&paths, &index.dir)?;
+            if !quiet {
+                print_build_report(&report, &index.dir);
+            }
+        }
+        Command::Search {
+            query,
+            section,
+            doc,
+            year,
+            limit,
+            offset,
+            output,
+            index,
+        } => {
+            let query = query.join(" ");
+            let engine = open_or_build(&index.dir)?;
+            let request = SearchRequest {
+                query,
+                section,
+                doc,
+                year,
+                limit,
+                offset,
+            };
+            let results = engine.search(&request)?;
+            if output.json {
+                write_json(out, &results)?;
+            } else {
+                write_results(out, &results, request.offset)?;
+            }
+        }
+        Command::Get {
+            citation,
+            output,
+            index,
+        } => {
+            let cited = open_or_build(&index.dir)?.get(&citation)?;
+            if output.json {
+                write_json(out, &cited)?;
+            } else {
+                write_cited(out, &cited)?;
+            }
+        }
+        Command::Sections { doc, output, index } => {
+            let engine = open_or_build(&index.dir)?;
+            let documents = engine.documents_for(doc.as_deref())?;
+            if output.json {
+                let outlines: Vec<DocumentOutline> =
+                    documents.iter().map(|d| DocumentOutline::of(d)).collect();
+                write_json(out, &outlines)?;
+            } else {
+                write_sections(out, &documents)?;
+            }
+        }
+        Command::Docs { output, index } => {
+            let engine = open_or_build(&index.dir)?;
+            let documents: Vec<&CatalogDocument> = engine.catalog().documents.iter().collect();
+            if output.json {
+                let listed: Vec<DocumentOutline> = documents
+                    .iter()
+                    .map(|d| DocumentOutline::summary(d))
+                    .collect();
+                write_json(out, &listed)?;
+            } else {
+                for d in documents {
+                    let year = d.meta.year.map_or("----".to_string(), |y| y.to_string());
+                    writeln!(
+                        out,
+                        "{}  {}  {}  ({} passages)",
+                        d.meta.id, year, d.meta.title, d.passages
+                    )?;
+                }
+            }
+        }
+        Command::Stats { output, index } => {
+            let stats = open_or_build(&index.dir)?.stats();
+            if output.json {
+                write_json(out, &stats)?;
+            } else {
+                writeln!(out, "documents:  {}", stats.documents)?;
+                writeln!(out, "passages:   {}", stats.passages)?;
+                writeln!(out, "sections:   {}", stats.sections)?;
+                writeln!(
+                    out,
+                    "index size: {} bytes ({})",
+                    stats.index_bytes,
+                    stats.generation.display()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens the index in `dir`, first building it from the default seeds if there is none.
+fn open_or_build(dir: &Path) -> Result<Engine> {
+    if indexer::current_generation(dir).is_none() && Path::new(DEFAULT_SEEDS).is_dir() {
+        eprintln!(
+            "baogao: no index in {}; building it from {DEFAULT_SEEDS}/ first",
+            dir.display()
+        );
+        let report = indexer::build_index(&[PathBuf::from(DEFAULT_SEEDS)], dir)?;
+        print_build_report(&report, dir);
+    }
+    Engine::open(dir)
+}
+
+fn print_build_report(report: &BuildReport, dir: &Path) {
+    for skipped in &report.skipped {
+        eprintln!("baogao: warning: {skipped}");
+    }
+    let megabytes = report.input_bytes as f64 / 1e6;
+    eprintln!(
+        "baogao: indexed {} documents, {} passages ({:.2} MB) in {:.2} s into {}",
+        report.documents,
+        report.passages,
+        megabytes,
+        report.seconds,
+        dir.display()
+    );
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// ANSI styles on a terminal (unless NO_COLOR is set), nothing otherwise.
+struct Style {
+    mark: (&'static str, &'static str),
+    citation: (&'static str, &'static str),
+}
+
+impl Style {
+    fn for_stdout() -> Style {
+        if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            Style {
+                mark: ("\x1b[1;31m", "\x1b[0m"),
+                citation: ("\x1b[1;36m", "\x1b[0m"),
+            }
+        } else {
+            Style {
+                mark: ("", ""),
+                citation: ("", ""),
+            }
+        }
+    }
+}
+
+fn write_results(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    offset: usize,
+) -> std::io::Result<()> {
+    let style = Style::for_stdout();
+    let shown = if results.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}–{}", offset + 1, offset + results.hits.len())
+    };
+    writeln!(
+        out,
+        "{} passages for {}{} ({:.1} ms)",
+        results.total, results.query, shown, results.took_ms
+    )?;
+    writeln!(out, "  {}", results.interpretation.description)?;
+    for (rank, hit) in results.hits.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}. {}{}{}  {}",
+            offset + rank + 1,
+            style.citation.0,
+            hit.citation,
+            style.citation.1,
+            if hit.section.is_empty() {
+                "(opening)"
+            } else {
+                hit.section.as_str()
+            }
+        )?;
+        writeln!(
+            out,
+            "   {}",
+            hit.snippet_parts.to_text(style.mark.0, style.mark.1)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_cited(out: &mut dyn Write, cited: &CitedText) -> std::io::Result<()> {
+    writeln!(out, "{}", cited.text)?;
+    let year = cited.year.map(|y| format!(", {y}")).unwrap_or_default();
+    let section = if cited.section.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", cited.section)
+    };
+    writeln!(
+        out,
+        "—— {}《{}》{}{section}",
+        cited.citation, cited.title, year
+    )
+}
+
+fn write_sections(out: &mut dyn Write, documents: &[&CatalogDocument]) -> std::io::Result<()> {
+    fn write_node(out: &mut dyn Write, node: &SectionNode, depth: usize) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{}{}  {}{}  [{}]",
+            "  ".repeat(depth),
+            node.citation,
+            node.marker,
+            node.title,
+            node.passages
+        )?;
+        node.children
+            .iter()
+            .try_for_each(|child| write_node(out, child, depth + 1))
+    }
+    for document in documents {
+        let year = document
+            .meta
+            .year
+            .map(|y| format!(" ({y})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}  {}{}  [{} passages]",
+            document.meta.id, document.meta.title, year, document.passages
+        )?;
+        let opening = document.opening_passages();
+        if opening > 0 {
+            writeln!(
+                out,
+                "  {}:0  (opening, before the first heading)  [{opening}]",
+                document.meta.id
+            )?;
+        }
+        for node in document.tree() {
+            write_node(out, &node, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// A document with its outline, as `sections --json` and `docs --json` print it.
+#[derive(Debug, Serialize)]
+struct DocumentOutline {
+    id: String,
+    title: String,
+    year: Option<u32>,
+    source: PathBuf,
+    passages: usize,
+    opening_passages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sections: Option<Vec<SectionNode>>,
+}
+
+impl DocumentOutline {
+    fn summary(document: &CatalogDocument) -> DocumentOutline {
+        DocumentOutline {
+            id: document.meta.id.clone(),
+            title: document.meta.title.clone(),
+            year: document.meta.year,
+            source: document.meta.source.clone(),
+            passages: document.passages,
+            opening_passages: document.opening_passages(),
+            sections: None,
+        }
+    }
+
+    fn of(document: &CatalogDocument) -> DocumentOutline {
+        DocumentOutline {
+            sections: Some(document.tree()),
+            ..DocumentOutline::summary(document)
+        }
+    }
+}

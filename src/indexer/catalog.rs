@@ -1,0 +1,185 @@
+//! The catalog: documents and their outlines, saved as JSON beside the tantivy index.
+//!
+//! Section filters, `sections` and `docs` need the outline as a tree, which an inverted index does not
+//! give back cheaply; the catalog keeps it, small and readable, and lets those commands answer
+//! without opening tantivy at all.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{Document, DocumentMeta};
+
+/// File name of the catalog inside an index generation.
+pub const CATALOG_FILE: &str = "catalog.json";
+
+/// Version of the catalog and schema layout; bumped when either changes.
+pub const FORMAT: u32 = 1;
+
+/// All indexed documents, in index order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Catalog {
+    pub format: u32,
+    pub documents: Vec<CatalogDocument>,
+}
+
+/// One document: its metadata, passage count and outline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CatalogDocument {
+    #[serde(flatten)]
+    pub meta: DocumentMeta,
+    pub passages: usize,
+    pub sections: Vec<CatalogSection>,
+}
+
+/// One heading of a document's outline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CatalogSection {
+    /// `doc:locator`; also the key that section filters match passages by.
+    pub citation: String,
+    pub level: u8,
+    pub number: u32,
+    pub marker: String,
+    pub title: String,
+    /// Index of the parent in the document's `sections`.
+    pub parent: Option<usize>,
+    /// Passages in this section and its subsections.
+    pub passages: usize,
+}
+
+impl CatalogSection {
+    /// The section's locator (citation without `doc:`).
+    pub fn locator(&self) -> &str {
+        self.citation
+            .split_once(':')
+            .map_or("", |(_, locator)| locator)
+    }
+
+    /// Marker and title, as the heading reads in the source.
+    pub fn label(&self) -> String {
+        format!("{}{}", self.marker, self.title)
+    }
+}
+
+/// A section with its subsections: the outline as a tree, for `sections` and the HTTP API.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SectionNode {
+    pub citation: String,
+    pub marker: String,
+    pub title: String,
+    pub level: u8,
+    pub passages: usize,
+    pub children: Vec<SectionNode>,
+}
+
+impl CatalogDocument {
+    /// The outline as a tree of top sections.
+    pub fn tree(&self) -> Vec<SectionNode> {
+        self.children_of(None)
+    }
+
+    fn children_of(&self, parent: Option<usize>) -> Vec<SectionNode> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.parent == parent)
+            .map(|(index, s)| SectionNode {
+                citation: s.citation.clone(),
+                marker: s.marker.clone(),
+                title: s.title.clone(),
+                level: s.level,
+                passages: s.passages,
+                children: self.children_of(Some(index)),
+            })
+            .collect()
+    }
+
+    /// Passages before the first heading (the opening of the report).
+    pub fn opening_passages(&self) -> usize {
+        let in_sections: usize = self
+            .sections
+            .iter()
+            .filter(|s| s.parent.is_none())
+            .map(|s| s.passages)
+            .sum();
+        self.passages - in_sections
+    }
+
+    /// Describes a parsed document.
+    pub fn of(document: &Document) -> CatalogDocument {
+        let outline = &document.outline;
+        let mut counts = vec![0usize; outline.sections.len()];
+        for passage in &outline.passages {
+            let mut current = passage.section;
+            while let Some(index) = current {
+                counts[index] += 1;
+                current = outline.sections[index].parent;
+            }
+        }
+        let sections = outline
+            .sections
+            .iter()
+            .zip(counts)
+            .map(|(section, passages)| CatalogSection {
+                citation: format!("{}:{}", document.meta.id, section.locator),
+                level: section.level,
+                number: section.number,
+                marker: section.marker.clone(),
+                title: section.title.clone(),
+                parent: section.parent,
+                passages,
+            })
+            .collect();
+        CatalogDocument {
+            meta: document.meta.clone(),
+            passages: outline.passages.len(),
+            sections,
+        }
+    }
+
+    /// Depth of `section` in the outline: 1 for a top section.
+    pub fn depth_of(&self, section: &CatalogSection) -> usize {
+        let mut depth = 1;
+        let mut parent = section.parent;
+        while let Some(index) = parent {
+            depth += 1;
+            parent = self.sections[index].parent;
+        }
+        depth
+    }
+
+    /// The sections from the top down to `index` (inclusive).
+    pub fn path_of(&self, index: usize) -> Vec<&CatalogSection> {
+        let mut path = vec![&self.sections[index]];
+        while let Some(parent) = path.last().and_then(|s| s.parent) {
+            path.push(&self.sections[parent]);
+        }
+        path.reverse();
+        path
+    }
+}
+
+impl Catalog {
+    /// Reads the catalog of an index generation.
+    pub fn load(dir: &Path) -> std::io::Result<Catalog> {
+        let bytes = std::fs::read(dir.join(CATALOG_FILE))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    /// Writes the catalog into an index generation.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        std::fs::write(dir.join(CATALOG_FILE), json)
+    }
+
+    /// The document with id `id`.
+    pub fn document(&self, id: &str) -> Option<&CatalogDocument> {
+        self.documents.iter().find(|d| d.meta.id == id)
+    }
+
+    /// Total number of passages.
+    pub fn passage_count(&self) -> usize {
+        self.documents.iter().map(|d| d.passages).sum()
+    }
+}

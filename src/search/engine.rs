@@ -1,0 +1,609 @@
+//! The search engine: one opened index, answering searches, citations and outline questions for
+//! the CLI and the HTTP front end alike.
+//!
+//! A term matches where it occurs verbatim after normalisation: one character through the unigram
+//! field, longer terms as a phrase of consecutive bigrams. That match decides *whether* a passage is
+//! a hit. *How high* it ranks is BM25 over that match, plus boosts for a match in a heading, for
+//! jieba words of the query that are words of the passage, and for the query's terms standing
+//! together as one phrase. A single term that occurs nowhere verbatim falls back to its jieba
+//! dictionary words, all required; the result says which interpretation ran.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use super::query::{parse_query, ParsedQuery, QueryTerm};
+use super::sections::resolve_sections;
+use super::snippet::make_snippet;
+use crate::analysis::segment::dictionary_words;
+use crate::error::{Error, Result};
+use crate::indexer::{self, Catalog, CatalogDocument, Fields};
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// Weight of a match in a heading against one in the passage text.
+const HEADING_BOOST: f32 = 1.5;
+/// Weight of each query word that jieba also cut out of the passage.
+const WORD_BOOST: f32 = 0.5;
+/// Longest word looked up for ranking; jieba's dictionary words are shorter.
+const MAX_WORD_CHARS: usize = 8;
+/// Weight of all query terms standing together as one phrase.
+const PHRASE_BOOST: f32 = 2.0;
+
+/// What to search for, and where.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    /// A section number or heading words (see [`super::sections`]).
+    pub section: Option<String>,
+    pub doc: Option<String>,
+    pub year: Option<u32>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// How the query was understood.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Interpretation {
+    /// `verbatim`: the terms as typed; `words`: the term occurs nowhere verbatim, so its jieba
+    /// dictionary words are required instead.
+    pub mode: &'static str,
+    /// Required clauses; each lists its alternatives (normalised).
+    pub required: Vec<Vec<String>>,
+    pub excluded: Vec<String>,
+    /// Words that add to the score where jieba also cut them from a passage.
+    pub ranking_words: Vec<String>,
+    /// The interpretation in one sentence.
+    pub description: String,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub citation: String,
+    pub doc: String,
+    pub title: String,
+    pub year: Option<u32>,
+    /// The heading path as one string (`(二)纵深推进… > …`).
+    pub section: String,
+    pub section_path: Vec<String>,
+    pub score: f32,
+    /// The whole passage, exactly as in the source.
+    pub text: String,
+    /// A window of the passage: matches in `<mark>…</mark>`, the rest HTML-escaped.
+    pub snippet: String,
+    /// The same window for terminals.
+    #[serde(skip)]
+    pub snippet_parts: super::snippet::Snippet,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub interpretation: Interpretation,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+}
+
+/// The text behind a citation: one passage, or all passages of a section.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedText {
+    pub citation: String,
+    /// `passage` or `section`.
+    pub kind: &'static str,
+    pub doc: String,
+    pub title: String,
+    pub year: Option<u32>,
+    pub section: String,
+    pub section_path: Vec<String>,
+    /// The exact text; a section's passages are joined by line breaks.
+    pub text: String,
+    /// Citations of the passages it holds (itself for a passage).
+    pub passages: Vec<String>,
+}
+
+/// Size of the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub documents: usize,
+    pub passages: usize,
+    pub sections: usize,
+    pub index_bytes: u64,
+    pub generation: PathBuf,
+}
+
+/// An opened index.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    catalog: Catalog,
+    generation: PathBuf,
+}
+
+impl Engine {
+    /// Opens the current index under `root`.
+    pub fn open(root: &Path) -> Result<Engine> {
+        let (index, fields, catalog) = indexer::open_index(root)?;
+        Engine::from_index(index, fields, catalog, root)
+    }
+
+    fn from_index(index: Index, fields: Fields, catalog: Catalog, root: &Path) -> Result<Engine> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| Error::BadIndex {
+                path: root.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let generation = indexer::current_generation(root).unwrap_or_else(|| root.to_path_buf());
+        Ok(Engine {
+            reader,
+            fields,
+            catalog,
+            generation,
+        })
+    }
+
+    /// The documents and their outlines.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Runs a search: parse, filter, match, rank, page, snippets.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        if request.limit > MAX_LIMIT {
+            return Err(Error::BadArgument(format!(
+                "limit {} is too large; at most {MAX_LIMIT} hits are returned at once (use --offset to page)",
+                request.limit
+            )));
+        }
+        let parsed = parse_query(&request.query)?;
+        let filter = self.filter_query(request)?;
+        let searcher = self.reader.searcher();
+
+        let mut interpretation = "verbatim";
+        let mut effective = parsed.clone();
+        let mut words = self.ranking_words(&searcher, &effective)?;
+        let (mut total, mut top) =
+            self.run(&searcher, &effective, &words, filter.as_deref(), request)?;
+        if total == 0 {
+            if let Some(term) = parsed.single_bare_term() {
+                let dictionary = dictionary_words(&term.text);
+                if dictionary.len() > 1 {
+                    effective = ParsedQuery {
+                        required: dictionary
+                            .into_iter()
+                            .map(|text| {
+                                vec![QueryTerm {
+                                    text,
+                                    phrase: false,
+                                }]
+                            })
+                            .collect(),
+                        excluded: Vec::new(),
+                    };
+                    interpretation = "words";
+                    words = self.ranking_words(&searcher, &effective)?;
+                    (total, top) =
+                        self.run(&searcher, &effective, &words, filter.as_deref(), request)?;
+                }
+            }
+        }
+
+        let terms: Vec<&str> = effective
+            .matching_terms()
+            .map(|t| t.text.as_str())
+            .collect();
+        let hits = top
+            .into_iter()
+            .map(|(score, address)| self.hit(&searcher, address, score, &terms))
+            .collect::<Result<Vec<Hit>>>()?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            interpretation: describe(interpretation, &parsed, &effective, words),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+        })
+    }
+
+    /// Counts and ranks the passages matching `parsed` within `filter`.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        words: &[String],
+        filter: Option<&dyn Query>,
+        request: &SearchRequest,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+        let query = self.ranked_query(parsed, words, filter);
+        let top_docs = TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_score();
+        let (mut top, total) = searcher.search(&query, &(top_docs, Count))?;
+        if request.limit == 0 {
+            top.clear();
+        }
+        Ok((total, top))
+    }
+
+    /// The full query: required terms, exclusions, filter, and the ranking boosts.
+    fn ranked_query(
+        &self,
+        parsed: &ParsedQuery,
+        words: &[String],
+        filter: Option<&dyn Query>,
+    ) -> BooleanQuery {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for alternatives in &parsed.required {
+            let any: Vec<(Occur, Box<dyn Query>)> = alternatives
+                .iter()
+                .map(|term| (Occur::Should, self.occurs_in_passage(&term.text)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        for word in words {
+            let word_query = TermQuery::new(
+                Term::from_field_text(f.body_words, word),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(word_query), WORD_BOOST)),
+            ));
+        }
+        if parsed.required.len() > 1 && parsed.required.iter().all(|a| a.len() == 1) {
+            let joined: String = parsed.required.iter().map(|a| a[0].text.as_str()).collect();
+            let phrase = occurs(&joined, f.body_unigrams, f.body_bigrams);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
+            ));
+        }
+        for term in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.occurs_in_passage(&term.text)));
+        }
+        if let Some(filter) = filter {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// Matches passages whose text or heading contains `term` verbatim.
+    fn occurs_in_passage(&self, term: &str) -> Box<dyn Query> {
+        let f = &self.fields;
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, occurs(term, f.body_unigrams, f.body_bigrams)),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    occurs(term, f.heading_unigrams, f.heading_bigrams),
+                    HEADING_BOOST,
+                )),
+            ),
+        ]))
+    }
+
+    /// The filter of `--doc`, `--year` and `--section`, if any.
+    fn filter_query(&self, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let documents = self.documents_for(request.doc.as_deref())?;
+        if request.doc.is_some() {
+            clauses.push((Occur::Must, keyword(f.doc, &documents[0].meta.id)));
+        }
+        if let Some(year) = request.year {
+            if !self
+                .catalog
+                .documents
+                .iter()
+                .any(|d| d.meta.year == Some(year))
+            {
+                return Err(Error::BadArgument(format!(
+                    "no document is from {year}; the years are: {}",
+                    self.years().join(", ")
+                )));
+            }
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.year, year as u64),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(spec) = &request.section {
+            let sections = resolve_sections(spec, &self.catalog, &documents)?;
+            let any: Vec<(Occur, Box<dyn Query>)> = sections
+                .iter()
+                .map(|s| (Occur::Should, keyword(f.sections, &s.citation)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    }
+
+    /// The documents a `--doc` value names (all of them without one).
+    pub fn documents_for(&self, doc: Option<&str>) -> Result<Vec<&CatalogDocument>> {
+        match doc {
+            None => Ok(self.catalog.documents.iter().collect()),
+            Some(id) => {
+                let id = id.trim().to_ascii_lowercase();
+                let document =
+                    self.catalog
+                        .document(&id)
+                        .ok_or_else(|| Error::UnknownDocument {
+                            id: id.clone(),
+                            available: self
+                                .catalog
+                                .documents
+                                .iter()
+                                .map(|d| d.meta.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        })?;
+                Ok(vec![document])
+            }
+        }
+    }
+
+    fn years(&self) -> Vec<String> {
+        let mut years: Vec<u32> = self
+            .catalog
+            .documents
+            .iter()
+            .filter_map(|d| d.meta.year)
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years.iter().map(u32::to_string).collect()
+    }
+
+    /// Builds a hit from a stored passage.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        terms: &[&str],
+    ) -> Result<Hit> {
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let passage = self.stored_passage(&stored);
+        let snippet_parts = make_snippet(&passage.text, terms.iter().copied());
+        Ok(Hit {
+            citation: passage.citation,
+            doc: passage.doc,
+            title: passage.title,
+            year: passage.year,
+            section: passage.section,
+            section_path: passage.section_path,
+            score,
+            text: passage.text,
+            snippet: snippet_parts.to_html(),
+            snippet_parts,
+        })
+    }
+
+    fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
+        let f = &self.fields;
+        let text_of = |field: Field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let doc = text_of(f.doc);
+        let section_path: Vec<String> = stored
+            .get_all(f.section_path)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let citation = text_of(f.citation);
+        CitedText {
+            kind: "passage",
+            title: self
+                .catalog
+                .document(&doc)
+                .map(|d| d.meta.title.clone())
+                .unwrap_or_default(),
+            year: stored
+                .get_first(f.year)
+                .and_then(|v| v.as_u64())
+                .map(|y| y as u32),
+            section: section_path.join(" > "),
+            section_path,
+            text: text_of(f.text),
+            passages: vec![citation.clone()],
+            citation,
+            doc,
+        }
+    }
+
+    /// The exact text behind a passage or section citation.
+    pub fn get(&self, citation: &str) -> Result<CitedText> {
+        let wanted = crate::analysis::normalize_str(citation).to_ascii_lowercase();
+        let searcher = self.reader.searcher();
+        if let Some(passage) = self
+            .passages_by(&searcher, self.fields.citation, &wanted)?
+            .into_iter()
+            .next()
+        {
+            return Ok(passage);
+        }
+        let section = self
+            .catalog
+            .documents
+            .iter()
+            .flat_map(|d| d.sections.iter().map(move |s| (d, s)))
+            .find(|(_, s)| s.citation == wanted);
+        let Some((document, section)) = section else {
+            return Err(Error::UnknownCitation(citation.to_string()));
+        };
+        let passages = self.passages_by(&searcher, self.fields.sections, &wanted)?;
+        let index = document
+            .sections
+            .iter()
+            .position(|s| s.citation == section.citation)
+            .unwrap_or(0);
+        let section_path: Vec<String> = document.path_of(index).iter().map(|s| s.label()).collect();
+        Ok(CitedText {
+            citation: wanted,
+            kind: "section",
+            doc: document.meta.id.clone(),
+            title: document.meta.title.clone(),
+            year: document.meta.year,
+            section: section_path.join(" > "),
+            section_path,
+            text: passages
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            passages: passages.into_iter().map(|p| p.citation).collect(),
+        })
+    }
+
+    /// All passages with `value` in the keyword field `field`, in document order.
+    fn passages_by(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        value: &str,
+    ) -> Result<Vec<CitedText>> {
+        let query = keyword(field, value);
+        let limit = searcher.num_docs().max(1) as usize;
+        let mut found: Vec<(u64, CitedText)> = Vec::new();
+        for (_, address) in
+            searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?
+        {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let ordinal = stored
+                .get_first(self.fields.ordinal)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
+            found.push((ordinal, self.stored_passage(&stored)));
+        }
+        found.sort_by_key(|(ordinal, _)| *ordinal);
+        Ok(found.into_iter().map(|(_, passage)| passage).collect())
+    }
+
+    /// The words that rank the matching terms of `parsed`: every substring of a term (two to
+    /// [`MAX_WORD_CHARS`] characters, or the one-character term itself) that jieba cut as a word from
+    /// some indexed passage. This is the query's segmentation by the index's own jieba vocabulary:
+    /// it finds every word that can score, and needs no dictionary load at query time.
+    fn ranking_words(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<Vec<String>> {
+        let mut words: Vec<String> = Vec::new();
+        for term in parsed.matching_terms() {
+            let chars: Vec<char> = term.text.chars().collect();
+            let shortest = if chars.len() == 1 { 1 } else { 2 };
+            for len in (shortest..=chars.len().min(MAX_WORD_CHARS)).rev() {
+                for window in chars.windows(len) {
+                    let word: String = window.iter().collect();
+                    if words.contains(&word) {
+                        continue;
+                    }
+                    if searcher.doc_freq(&Term::from_field_text(self.fields.body_words, &word))? > 0
+                    {
+                        words.push(word);
+                    }
+                }
+            }
+        }
+        Ok(words)
+    }
+
+    /// Documents, passages and the size of the index on disk.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            documents: self.catalog.documents.len(),
+            passages: self.catalog.passage_count(),
+            sections: self
+                .catalog
+                .documents
+                .iter()
+                .map(|d| d.sections.len())
+                .sum(),
+            index_bytes: indexer::directory_size(&self.generation),
+            generation: self.generation.clone(),
+        }
+    }
+}
+
+/// Matches `term` verbatim: one character by the unigram field, two by one bigram, longer terms as
+/// the phrase of their consecutive bigrams.
+fn occurs(term: &str, unigrams: Field, bigrams: Field) -> Box<dyn Query> {
+    let chars: Vec<char> = term.chars().collect();
+    if chars.len() == 1 {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(unigrams, term),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let grams: Vec<Term> = chars
+        .windows(2)
+        .map(|pair| Term::from_field_text(bigrams, &pair.iter().collect::<String>()))
+        .collect();
+    if grams.len() == 1 {
+        return Box::new(TermQuery::new(
+            grams[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    Box::new(PhraseQuery::new(grams))
+}
+
+fn keyword(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn describe(
+    mode: &'static str,
+    parsed: &ParsedQuery,
+    effective: &ParsedQuery,
+    ranking_words: Vec<String>,
+) -> Interpretation {
+    let required: Vec<Vec<String>> = effective
+        .required
+        .iter()
+        .map(|a| a.iter().map(|t| t.text.clone()).collect())
+        .collect();
+    let excluded: Vec<String> = effective.excluded.iter().map(|t| t.text.clone()).collect();
+    let clauses: Vec<String> = required.iter().map(|a| a.join(" OR ")).collect();
+    let mut description = match mode {
+        "words" => format!(
+            "{} occurs nowhere verbatim; searching for all of its words: {}",
+            parsed.required[0][0].text,
+            clauses.join(", ")
+        ),
+        _ => format!("passages containing all of: {}", clauses.join(", ")),
+    };
+    if !excluded.is_empty() {
+        description.push_str(&format!("; none of: {}", excluded.join(", ")));
+    }
+    Interpretation {
+        mode,
+        required,
+        excluded,
+        ranking_words,
+        description,
+    }
+}
