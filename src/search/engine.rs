@@ -30,7 +30,7 @@ use crate::indexer::{self, Catalog, CatalogDocument, Fields};
 pub const MAX_LIMIT: usize = 100;
 
 /// Weight of a match in a heading against one in the passage text.
-const HEADING_BOOST: f32 = 1.5;
+const HEADING_BOOST: f32 = 0.5;
 /// Weight of each query word that jieba also cut out of the passage.
 const WORD_BOOST: f32 = 0.5;
 /// Longest word looked up for ranking; jieba's dictionary words are shorter.

@@ -1,0 +1,135 @@
+//! Test harness: the real `baogao` binary run in a temporary directory, on real report text.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// File name of the seed report fixture (a 2024 work summary of 河源国家高新区).
+pub const SEED: &str = "gxq-2024_河源国家高新区2024年工作总结.txt";
+
+/// Path of a fixture under `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The seed report text.
+pub fn seed_text() -> String {
+    std::fs::read_to_string(fixture(SEED)).expect("seed fixture")
+}
+
+/// A scratch directory with a `reports/` folder, where the binary runs.
+pub struct Workspace {
+    pub dir: TempDir,
+}
+
+impl Workspace {
+    /// An empty workspace.
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+        std::fs::create_dir(dir.path().join("reports")).expect("reports dir");
+        Workspace { dir }
+    }
+
+    /// A workspace whose `reports/` holds the seed, indexed into `index/`.
+    pub fn with_seed() -> Workspace {
+        let workspace = Workspace::new();
+        workspace.add_report(SEED, seed_text().as_bytes());
+        workspace.ok(&["index", "reports", "--index", "index"]);
+        workspace
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a report file into `reports/`.
+    pub fn add_report(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.path().join("reports").join(name), bytes).expect("write report");
+    }
+
+    /// Runs `baogao ARGS` in the workspace.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run baogao")
+    }
+
+    /// Runs and expects exit code 0; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "baogao {args:?} failed with {:?}\nstderr: {}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs and expects exit code `code`; returns stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let output = self.run(args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "baogao {args:?}\nstderr: {stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "baogao {args:?} panicked: {stderr}"
+        );
+        stderr
+    }
+
+    /// `search --json` with extra arguments, parsed.
+    pub fn search(&self, query: &str, extra: &[&str]) -> Value {
+        let mut args = vec![
+            "search", query, "--json", "--index", "index", "--limit", "100",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&self.ok(&args)).expect("search JSON")
+    }
+
+    /// Citations of the hits of a search, in rank order.
+    pub fn citations(&self, query: &str, extra: &[&str]) -> Vec<String> {
+        hit_citations(&self.search(query, extra))
+    }
+}
+
+/// Citations of the hits in a search result.
+pub fn hit_citations(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["citation"].as_str().expect("citation").to_string())
+        .collect()
+}
+
+/// One seed index shared by the read-only tests.
+pub fn seed() -> &'static Workspace {
+    static SEED_WORKSPACE: OnceLock<Workspace> = OnceLock::new();
+    SEED_WORKSPACE.get_or_init(Workspace::with_seed)
+}
+
+/// Sorted copy, for comparing hit sets regardless of rank.
+pub fn sorted(mut values: Vec<String>) -> Vec<String> {
+    values.sort();
+    values
+}
+
+/// Owned strings from literals.
+pub fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| v.to_string()).collect()
+}
