@@ -1,6 +1,6 @@
 //! The command line: clap structs, and thin commands that call the library and print.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
@@ -39,8 +39,12 @@ pub enum Command {
     /// Search passages: terms are all required; "exact phrase", -exclude, A OR B.
     Search {
         /// The query (several words are joined with spaces).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "batch")]
         query: Vec<String>,
+        /// Read queries from standard input, one per line, and print one JSON object per line
+        /// (`{"query", "error"}` for a query that fails; the exit code is then 2).
+        #[arg(long, conflicts_with = "query")]
+        batch: bool,
         /// A section number (三, (三), 3, 3.2) or words of a heading title.
         #[arg(long, short)]
         section: Option<String>,
@@ -124,6 +128,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Search {
             query,
+            batch,
             section,
             doc,
             year,
@@ -132,21 +137,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             output,
             index,
         } => {
-            let query = query.join(" ");
             let engine = open_or_build(&index.dir)?;
             let request = SearchRequest {
-                query,
+                query: query.join(" "),
                 section,
                 doc,
                 year,
                 limit,
                 offset,
             };
-            let results = engine.search(&request)?;
-            if output.json {
-                write_json(out, &results)?;
+            if batch {
+                search_batch(&engine, request, std::io::stdin().lock(), out)?;
             } else {
-                write_results(out, &results, request.offset)?;
+                let results = engine.search(&request)?;
+                if output.json {
+                    write_json(out, &results)?;
+                } else {
+                    write_results(out, &results, request.offset)?;
+                }
             }
         }
         Command::Get {
@@ -210,6 +218,39 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs every line of `input` as a query with the filters of `template`, printing NDJSON.
+fn search_batch(
+    engine: &Engine,
+    template: SearchRequest,
+    input: impl BufRead,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut failed = None;
+    for line in input.lines() {
+        let query = line?;
+        let request = SearchRequest {
+            query: query.clone(),
+            ..template.clone()
+        };
+        match engine.search(&request) {
+            Ok(results) => serde_json::to_writer(&mut *out, &results)?,
+            Err(error) => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({"query": query, "error": error.to_string()}),
+                )?;
+                failed = Some(error);
+            }
+        }
+        writeln!(out)?;
+        out.flush()?;
+    }
+    match failed {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
 }
 
 /// Opens the index in `dir`, first building it from the default seeds if there is none.
@@ -278,9 +319,14 @@ fn write_results(
     } else {
         format!(", showing {}–{}", offset + 1, offset + results.hits.len())
     };
+    let noun = if results.total == 1 {
+        "passage"
+    } else {
+        "passages"
+    };
     writeln!(
         out,
-        "{} passages for {}{} ({:.1} ms)",
+        "{} {noun} for {}{} ({:.1} ms)",
         results.total, results.query, shown, results.took_ms
     )?;
     writeln!(out, "  {}", results.interpretation.description)?;

@@ -214,7 +214,7 @@ impl Engine {
             query: request.query.clone(),
             interpretation: describe(interpretation, &parsed, &effective, words),
             total,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
             hits,
         })
     }

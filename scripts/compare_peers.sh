@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs baogao and the peer engines of ../shared/peers side by side, in one run, on the same
+# passages and queries, and scores them with the harness's eval.py.
+#
+# Usage: scripts/compare_peers.sh [QUERIES.tsv QRELS.tsv]
+#   default queries: scripts/relevance/seed_queries.tsv with scripts/relevance/seed_qrels.tsv
+# Environment:
+#   CORPUS_DIR=none (default: the seed only) or a folder of reports, e.g. ../shared/corpus/reports
+#   PEERS="grep sqlite_fts5 whoosh_jieba tantivy_py baogao"   K=10  REPEAT=5
+#   WORK=target/peers   where the harness is copied (its .venv is kept between runs)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+queries="$(realpath "${1:-$root/scripts/relevance/seed_queries.tsv}")"
+qrels="$(realpath "${2:-$root/scripts/relevance/seed_qrels.tsv}")"
+work="${WORK:-$root/target/peers}"
+
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+mkdir -p "$work"
+# Fresh copy of the harness (read-only where it is laid out), keeping an existing venv.
+find "$work" -mindepth 1 -maxdepth 1 ! -name .venv -exec rm -rf {} +
+cp -r "$root/../shared/peers/." "$work/"
+chmod -R u+w "$work"
+cp "$root/scripts/peers/baogao.py" "$work/engines/baogao.py"
+if [ ! -x "$work/.venv/bin/python" ]; then
+  python3 -m venv "$work/.venv"
+  "$work/.venv/bin/pip" install --quiet -r "$work/requirements.txt"
+fi
+
+export BAOGAO_BIN="$root/target/release/baogao"
+export PEERS="${PEERS:-grep sqlite_fts5 whoosh_jieba tantivy_py baogao}"
+export CORPUS_DIR="${CORPUS_DIR:-none}"
+"$work/run_all.sh" "$queries" "$qrels"
