@@ -466,7 +466,7 @@ fn json_has_the_documented_shape() {
 fn human_output_lists_citation_section_and_snippet() {
     let text = seed().ok(&["search", "塔斯汀", "--index", "index"]);
     assert!(
-        text.starts_with("1 passages for 塔斯汀, showing 1–1"),
+        text.starts_with("1 passage for 塔斯汀, showing 1–1"),
         "{text}"
     );
     assert!(
