@@ -17,13 +17,6 @@ pub struct Normalized {
     pub source_char: Vec<u32>,
 }
 
-impl Normalized {
-    /// Number of characters in the normalised text.
-    pub fn char_len(&self) -> usize {
-        self.source_char.len()
-    }
-}
-
 /// Normalises `source` and keeps the char-level map back into it.
 pub fn normalize(source: &str) -> Normalized {
     let mut folded = String::with_capacity(source.len());
@@ -109,7 +102,6 @@ mod tests {
         let n = normalize("Ａ　b\u{a0}水 ");
         assert_eq!(n.text, "ab水");
         assert_eq!(n.source_char, vec![0, 2, 4]);
-        assert_eq!(n.char_len(), 3);
     }
 
     #[test]

@@ -159,19 +159,18 @@ impl TokenStream for ChineseWordStream<'_> {
     }
 }
 
-/// All tokens of `text` as `(text, position)` pairs; a helper for tests and query building.
-pub fn tokens_of(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<(String, usize)> {
-    let mut stream = tokenizer.token_stream(text);
-    let mut tokens = Vec::new();
-    while let Some(token) = stream.next() {
-        tokens.push((token.text.clone(), token.position));
-    }
-    tokens
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tokens_of(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<(String, usize)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push((token.text.clone(), token.position));
+        }
+        tokens
+    }
 
     fn texts(tokens: Vec<(String, usize)>) -> Vec<String> {
         tokens.into_iter().map(|(text, _)| text).collect()

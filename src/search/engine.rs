@@ -329,7 +329,7 @@ impl Engine {
             ));
         }
         if let Some(spec) = &request.section {
-            let sections = resolve_sections(spec, &self.catalog, &documents)?;
+            let sections = resolve_sections(spec, &documents)?;
             let any: Vec<(Occur, Box<dyn Query>)> = sections
                 .iter()
                 .map(|s| (Occur::Should, keyword(f.sections, &s.citation)))

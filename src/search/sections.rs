@@ -10,7 +10,7 @@
 
 use crate::analysis::normalize_str;
 use crate::error::{Error, Result};
-use crate::indexer::{Catalog, CatalogDocument, CatalogSection};
+use crate::indexer::{CatalogDocument, CatalogSection};
 use crate::ingest::numerals::{is_numeral_char, parse_any, parse_chinese};
 
 /// Lines of the section list shown in an error before it is cut.
@@ -64,10 +64,9 @@ fn parse_spec(spec: &str) -> SectionSpec {
     SectionSpec::Words(normalized)
 }
 
-/// The citations of the sections that `spec` names, within `documents`.
+/// The sections that `spec` names within `documents`.
 pub fn resolve_sections<'c>(
     spec: &str,
-    catalog: &'c Catalog,
     documents: &[&'c CatalogDocument],
 ) -> Result<Vec<&'c CatalogSection>> {
     let parsed = parse_spec(spec);
@@ -92,19 +91,14 @@ pub fn resolve_sections<'c>(
     if matched.is_empty() {
         return Err(Error::UnknownSection {
             spec: spec.to_string(),
-            available: list_sections(catalog, documents),
+            available: list_sections(documents),
         });
     }
     Ok(matched)
 }
 
 /// The sections of `documents` as indented lines `citation  label`, cut after a screenful.
-fn list_sections(catalog: &Catalog, documents: &[&CatalogDocument]) -> String {
-    let documents: Vec<&CatalogDocument> = if documents.is_empty() {
-        catalog.documents.iter().collect()
-    } else {
-        documents.to_vec()
-    };
+fn list_sections(documents: &[&CatalogDocument]) -> String {
     let mut lines = Vec::new();
     for document in documents {
         for section in &document.sections {
