@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::indexer::{self, BuildReport, CatalogDocument, SectionNode};
+use crate::indexer::{self, BuildReport, CatalogDocument, DocumentOutline, SectionNode};
 use crate::search::{CitedText, Engine, SearchRequest, SearchResults};
 
 /// Reports indexed when no path is given, and when a command finds no index.
@@ -87,6 +87,14 @@ pub enum Command {
     Docs {
         #[command(flatten)]
         output: OutputArg,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Serve the search page and the JSON API over HTTP until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:7700")]
+        addr: std::net::SocketAddr,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -199,6 +207,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                     )?;
                 }
             }
+        }
+        Command::Serve { addr, index } => {
+            open_or_build(&index.dir)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(crate::http::serve(addr, &index.dir))?;
         }
         Command::Stats { output, index } => {
             let stats = open_or_build(&index.dir)?.stats();
@@ -408,38 +423,4 @@ fn write_sections(out: &mut dyn Write, documents: &[&CatalogDocument]) -> std::i
         }
     }
     Ok(())
-}
-
-/// A document with its outline, as `sections --json` and `docs --json` print it.
-#[derive(Debug, Serialize)]
-struct DocumentOutline {
-    id: String,
-    title: String,
-    year: Option<u32>,
-    source: PathBuf,
-    passages: usize,
-    opening_passages: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sections: Option<Vec<SectionNode>>,
-}
-
-impl DocumentOutline {
-    fn summary(document: &CatalogDocument) -> DocumentOutline {
-        DocumentOutline {
-            id: document.meta.id.clone(),
-            title: document.meta.title.clone(),
-            year: document.meta.year,
-            source: document.meta.source.clone(),
-            passages: document.passages,
-            opening_passages: document.opening_passages(),
-            sections: None,
-        }
-    }
-
-    fn of(document: &CatalogDocument) -> DocumentOutline {
-        DocumentOutline {
-            sections: Some(document.tree()),
-            ..DocumentOutline::summary(document)
-        }
-    }
 }

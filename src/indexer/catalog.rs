@@ -4,7 +4,7 @@
 //! give back cheaply; the catalog keeps it, small and readable, and lets those commands answer
 //! without opening tantivy at all.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -181,5 +181,41 @@ impl Catalog {
     /// Total number of passages.
     pub fn passage_count(&self) -> usize {
         self.documents.iter().map(|d| d.passages).sum()
+    }
+}
+
+/// A document with its outline: what `sections`/`docs --json` print and the HTTP API returns.
+#[derive(Debug, Serialize)]
+pub struct DocumentOutline {
+    pub id: String,
+    pub title: String,
+    pub year: Option<u32>,
+    pub source: PathBuf,
+    pub passages: usize,
+    pub opening_passages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<SectionNode>>,
+}
+
+impl DocumentOutline {
+    /// The document without its outline.
+    pub fn summary(document: &CatalogDocument) -> DocumentOutline {
+        DocumentOutline {
+            id: document.meta.id.clone(),
+            title: document.meta.title.clone(),
+            year: document.meta.year,
+            source: document.meta.source.clone(),
+            passages: document.passages,
+            opening_passages: document.opening_passages(),
+            sections: None,
+        }
+    }
+
+    /// The document with its outline tree.
+    pub fn of(document: &CatalogDocument) -> DocumentOutline {
+        DocumentOutline {
+            sections: Some(document.tree()),
+            ..DocumentOutline::summary(document)
+        }
     }
 }

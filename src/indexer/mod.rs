@@ -17,7 +17,7 @@ use crate::analysis::normalize_str;
 use crate::analysis::tokenizers::register_tokenizers;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Document, ReadError, REPORT_EXTENSIONS};
-pub use catalog::{Catalog, CatalogDocument, CatalogSection, SectionNode};
+pub use catalog::{Catalog, CatalogDocument, CatalogSection, DocumentOutline, SectionNode};
 pub use schema::Fields;
 
 /// Name of the file that names the current generation.

@@ -5,7 +5,7 @@
 //! and so words found only in a heading still find the section's passages.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, INDEXED, STORED, STRING,
 };
 
 use crate::analysis::tokenizers::{BIGRAM, UNIGRAM, WORDS};
@@ -18,7 +18,8 @@ pub struct Fields {
     /// Document id (exact-match key).
     pub doc: Field,
     pub year: Field,
-    /// Position of the passage in the whole index, for document order.
+    /// Position of the passage in the whole index: document order, and the way to a passage's
+    /// neighbours.
     pub ordinal: Field,
     /// Citations of every section enclosing the passage (exact-match keys, for section filters).
     pub sections: Field,
@@ -54,7 +55,7 @@ impl Fields {
             citation: builder.add_text_field("citation", STRING | STORED),
             doc: builder.add_text_field("doc", STRING | STORED),
             year: builder.add_u64_field("year", INDEXED | STORED),
-            ordinal: builder.add_u64_field("ordinal", FAST | STORED),
+            ordinal: builder.add_u64_field("ordinal", INDEXED | STORED),
             sections: builder.add_text_field("sections", STRING),
             section_path: builder.add_text_field("section_path", STORED),
             paragraph: builder.add_u64_field("paragraph", STORED),

@@ -110,6 +110,10 @@ pub struct CitedText {
     pub text: String,
     /// Citations of the passages it holds (itself for a passage).
     pub passages: Vec<String>,
+    /// The passage before it in the same document, if any.
+    pub previous: Option<String>,
+    /// The passage after it in the same document, if any.
+    pub next: Option<String>,
 }
 
 /// Size of the index.
@@ -153,6 +157,11 @@ impl Engine {
             catalog,
             generation,
         })
+    }
+
+    /// The index generation this engine reads.
+    pub fn generation(&self) -> &Path {
+        &self.generation
     }
 
     /// The documents and their outlines.
@@ -430,62 +439,90 @@ impl Engine {
             section_path,
             text: text_of(f.text),
             passages: vec![citation.clone()],
+            previous: None,
+            next: None,
             citation,
             doc,
         }
     }
 
-    /// The exact text behind a passage or section citation.
+    /// The exact text behind a passage or section citation, with the citations of the passages
+    /// just before and after it in the same document.
     pub fn get(&self, citation: &str) -> Result<CitedText> {
         let wanted = crate::analysis::normalize_str(citation).to_ascii_lowercase();
         let searcher = self.reader.searcher();
-        if let Some(passage) = self
-            .passages_by(&searcher, self.fields.citation, &wanted)?
-            .into_iter()
-            .next()
-        {
+        let passage = self.passages_by(&searcher, self.fields.citation, &wanted)?;
+        if let Some((ordinal, mut passage)) = passage.into_iter().next() {
+            passage.previous = self.neighbour(&searcher, ordinal.checked_sub(1), &passage.doc)?;
+            passage.next = self.neighbour(&searcher, ordinal.checked_add(1), &passage.doc)?;
             return Ok(passage);
         }
         let section = self
             .catalog
             .documents
             .iter()
-            .flat_map(|d| d.sections.iter().map(move |s| (d, s)))
-            .find(|(_, s)| s.citation == wanted);
-        let Some((document, section)) = section else {
+            .flat_map(|d| d.sections.iter().enumerate().map(move |(i, s)| (d, i, s)))
+            .find(|(_, _, s)| s.citation == wanted);
+        let Some((document, index, _)) = section else {
             return Err(Error::UnknownCitation(citation.to_string()));
         };
         let passages = self.passages_by(&searcher, self.fields.sections, &wanted)?;
-        let index = document
-            .sections
-            .iter()
-            .position(|s| s.citation == section.citation)
-            .unwrap_or(0);
+        let first = passages
+            .first()
+            .and_then(|(ordinal, _)| ordinal.checked_sub(1));
+        let last = passages
+            .last()
+            .and_then(|(ordinal, _)| ordinal.checked_add(1));
+        let doc = &document.meta.id;
         let section_path: Vec<String> = document.path_of(index).iter().map(|s| s.label()).collect();
         Ok(CitedText {
             citation: wanted,
             kind: "section",
-            doc: document.meta.id.clone(),
+            doc: doc.clone(),
             title: document.meta.title.clone(),
             year: document.meta.year,
             section: section_path.join(" > "),
             section_path,
             text: passages
                 .iter()
-                .map(|p| p.text.as_str())
+                .map(|(_, p)| p.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
-            passages: passages.into_iter().map(|p| p.citation).collect(),
+            passages: passages.iter().map(|(_, p)| p.citation.clone()).collect(),
+            previous: self.neighbour(&searcher, first, doc)?,
+            next: self.neighbour(&searcher, last, doc)?,
         })
     }
 
-    /// All passages with `value` in the keyword field `field`, in document order.
+    /// The citation of the passage at `ordinal`, if it exists and belongs to `doc`.
+    fn neighbour(
+        &self,
+        searcher: &Searcher,
+        ordinal: Option<u64>,
+        doc: &str,
+    ) -> Result<Option<String>> {
+        let Some(ordinal) = ordinal else {
+            return Ok(None);
+        };
+        let query = TermQuery::new(
+            Term::from_field_u64(self.fields.ordinal, ordinal),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.first() else {
+            return Ok(None);
+        };
+        let passage = self.stored_passage(&searcher.doc(*address)?);
+        Ok((passage.doc == doc).then_some(passage.citation))
+    }
+
+    /// All passages with `value` in the keyword field `field`, with their ordinals, in document order.
     fn passages_by(
         &self,
         searcher: &Searcher,
         field: Field,
         value: &str,
-    ) -> Result<Vec<CitedText>> {
+    ) -> Result<Vec<(u64, CitedText)>> {
         let query = keyword(field, value);
         let limit = searcher.num_docs().max(1) as usize;
         let mut found: Vec<(u64, CitedText)> = Vec::new();
@@ -500,7 +537,7 @@ impl Engine {
             found.push((ordinal, self.stored_passage(&stored)));
         }
         found.sort_by_key(|(ordinal, _)| *ordinal);
-        Ok(found.into_iter().map(|(_, passage)| passage).collect())
+        Ok(found)
     }
 
     /// The words that rank the matching terms of `parsed`: every substring of a term (two to

@@ -133,3 +133,4 @@ pub fn sorted(mut values: Vec<String>) -> Vec<String> {
 pub fn strings(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| v.to_string()).collect()
 }
+pub mod webdriver;

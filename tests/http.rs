@@ -1,0 +1,368 @@
+//! Router tests: the real HTTP application on the seed index, driven with `oneshot`, no socket.
+
+mod util;
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use baogao::http::{router, AppState};
+use baogao::indexer::build_index;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use util::{fixture, SEED};
+
+/// A seed index in a temporary directory and the application over it.
+struct App {
+    dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl App {
+    fn new() -> App {
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        build_index(&[fixture(SEED)], &dir.path().join("index")).unwrap();
+        let state = AppState::open(&dir.path().join("index")).unwrap();
+        App { dir, state }
+    }
+
+    fn router(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, String, String) {
+        let response = self.router().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            content_type,
+            String::from_utf8(body.to_vec()).unwrap(),
+        )
+    }
+
+    /// GET `path` (Chinese and other non-ASCII characters are percent-encoded here).
+    async fn get(&self, path: &str) -> (StatusCode, String, String) {
+        self.send(Request::get(encode(path)).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn json(&self, path: &str) -> (StatusCode, Value) {
+        let (status, content_type, body) = self.get(path).await;
+        assert!(
+            content_type.starts_with("application/json"),
+            "{path}: {content_type}"
+        );
+        (status, serde_json::from_str(&body).unwrap())
+    }
+}
+
+/// Percent-encodes what may not stand in a URI: non-ASCII bytes, spaces, quotes, `<`, `>`.
+fn encode(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn citations(results: &Value) -> Vec<&str> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["citation"].as_str().unwrap())
+        .collect()
+}
+
+// ---- JSON API ----
+
+#[tokio::test]
+async fn api_search_returns_the_cli_shape() {
+    let app = App::new();
+    let (status, results) = app.json("/api/search?q=华勤").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(results["total"], 2);
+    assert_eq!(results["interpretation"]["mode"], "verbatim");
+    let hit = &results["hits"][0];
+    for key in [
+        "citation",
+        "doc",
+        "title",
+        "year",
+        "section",
+        "section_path",
+        "score",
+        "text",
+        "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "missing {key}");
+    }
+    assert!(hit["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>华勤</mark>"));
+}
+
+#[tokio::test]
+async fn api_search_applies_filters_and_paging() {
+    let app = App::new();
+    let (_, filtered) = app
+        .json("/api/search?q=水&section=营商环境&doc=gxq-2024&year=2024")
+        .await;
+    assert!(
+        citations(&filtered)
+            .iter()
+            .all(|c| c.starts_with("gxq-2024:4.")),
+        "{filtered}"
+    );
+    let (_, all) = app.json("/api/search?q=发展&limit=100").await;
+    let (_, page) = app.json("/api/search?q=发展&limit=3&offset=3").await;
+    assert_eq!(citations(&page), citations(&all)[3..6].to_vec());
+    let (_, traditional) = app.json("/api/search?q=農夫山泉").await;
+    assert_eq!(traditional["total"], 2);
+}
+
+#[tokio::test]
+async fn api_search_errors_are_400_json() {
+    let app = App::new();
+    let long = format!("/api/search?q={}", "水".repeat(300));
+    let cases = [
+        ("/api/search", "missing query parameter q"),
+        ("/api/search?q=", "empty"),
+        ("/api/search?q=%22%E5%8D%8E", "quote is not closed"),
+        ("/api/search?q=水&limit=abc", "limit must be a whole number"),
+        ("/api/search?q=水&limit=1000", "limit 1000 is too large"),
+        (
+            "/api/search?q=水&offset=-1",
+            "offset must be a whole number",
+        ),
+        (
+            "/api/search?q=水&year=二〇二四",
+            "year must be a whole number",
+        ),
+        ("/api/search?q=水&section=十", "no section matches"),
+        ("/api/search?q=水&doc=nosuch", "no document"),
+        (long.as_str(), "longer than 256"),
+    ];
+    for (path, message) in cases {
+        let (status, body) = app.json(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            body["error"].as_str().unwrap().contains(message),
+            "{path}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_passage_carries_its_neighbours() {
+    let app = App::new();
+    let (status, passage) = app.json("/api/passages/gxq-2024:2.1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(passage["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("一是跨江融合发展如火如荼"));
+    assert_eq!(passage["previous"], "gxq-2024:1.4");
+    assert_eq!(passage["next"], "gxq-2024:2.2");
+    let (_, first) = app.json("/api/passages/gxq-2024:0").await;
+    assert_eq!(first["previous"], Value::Null);
+    let (_, last) = app.json("/api/passages/gxq-2024:5.5").await;
+    assert_eq!(last["next"], Value::Null);
+    let (_, section) = app.json("/api/passages/gxq-2024:3").await;
+    assert_eq!(section["kind"], "section");
+    assert_eq!(section["previous"], "gxq-2024:2.3");
+    assert_eq!(section["next"], "gxq-2024:4.1");
+}
+
+#[tokio::test]
+async fn api_unknown_citation_is_404() {
+    let app = App::new();
+    let (status, body) = app.json("/api/passages/gxq-2024:9.9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body["error"].as_str().unwrap().contains("gxq-2024:9.9"));
+}
+
+#[tokio::test]
+async fn api_sections_docs_and_health() {
+    let app = App::new();
+    let (status, sections) = app.json("/api/sections").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(sections[0]["sections"].as_array().unwrap().len(), 5);
+    assert_eq!(sections[0]["sections"][3]["citation"], "gxq-2024:4");
+    assert_eq!(sections[0]["sections"][3]["passages"], 4);
+    let (_, one) = app.json("/api/sections?doc=gxq-2024").await;
+    assert_eq!(one, sections);
+    let (status, _) = app.json("/api/sections?doc=nosuch").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, docs) = app.json("/api/docs").await;
+    assert_eq!(docs[0]["id"], "gxq-2024");
+    assert_eq!(docs[0]["passages"], 20);
+    assert!(docs[0].get("sections").is_none());
+    let (status, health) = app.json("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health["status"], "ok");
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404() {
+    let app = App::new();
+    let (status, body) = app.json("/api/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "no such endpoint: /api/nothing");
+    let (status, content_type, page) = app.get("/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(content_type.starts_with("text/html"));
+    assert!(page.contains("没有这个页面"));
+}
+
+#[tokio::test]
+async fn request_bodies_are_refused() {
+    let app = App::new();
+    let request = Request::get("/api/search?q=a")
+        .header(header::CONTENT_LENGTH, "3")
+        .body(Body::from("abc"))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("takes no request body"));
+    let post = Request::post("/api/search?q=a")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = app.send(post).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+// ---- Pages ----
+
+#[tokio::test]
+async fn the_front_page_has_the_form_and_section_filter() {
+    let app = App::new();
+    let (status, content_type, page) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"));
+    assert!(page.contains("<form id=\"search\" action=\"/search\""));
+    assert!(page.contains(
+        "<option value=\"gxq-2024:4\">(四)纵深推进管理服务质量提升年活动,营商环境水平得到进一步"
+    ));
+    assert!(page.contains("/assets/app.js"));
+}
+
+#[tokio::test]
+async fn the_results_page_is_rendered_on_the_server() {
+    let app = App::new();
+    let (status, _, page) = app.get("/search?q=华勤&section=gxq-2024:2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("共 <strong id=\"total\">1</strong> 条结果"),
+        "{page}"
+    );
+    assert!(page.contains("<a class=\"citation\" href=\"/p/gxq-2024:2.3\">gxq-2024:2.3</a>"));
+    assert!(page.contains("<mark>华勤</mark>"));
+    assert!(page.contains("<option value=\"gxq-2024:2\" selected>"));
+}
+
+#[tokio::test]
+async fn results_page_through_with_links() {
+    let app = App::new();
+    let (_, _, page) = app.get("/search?q=发展&limit=5").await;
+    assert!(page.contains("<a rel=\"next\" href=\"/search?q=%E5%8F%91%E5%B1%95&amp;limit=5&amp;offset=5\">下一页</a>"), "{page}");
+    let (_, _, second) = app.get("/search?q=发展&limit=5&offset=5").await;
+    assert!(second.contains("<ol class=\"hits\" start=\"6\">"));
+    assert!(second.contains("rel=\"prev\""));
+}
+
+#[tokio::test]
+async fn queries_and_report_text_are_escaped() {
+    let app = App::new();
+    let (status, _, page) = app.get("/search?q=<script>alert(1)</script>").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+    let (status, _, bad) = app.get("/search?q=\"<b>").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.contains("<p class=\"error\">bad query &quot;\\&quot;&lt;b&gt;&quot;"),
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn a_fragment_request_returns_the_results_block_only() {
+    let app = App::new();
+    let (status, _, block) = app.get("/search?q=塔斯汀&fragment=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(block.starts_with("<p class=\"summary\">"), "{block}");
+    assert!(!block.contains("<html"));
+}
+
+#[tokio::test]
+async fn the_passage_page_shows_context_and_the_quote() {
+    let app = App::new();
+    let (status, _, page) = app.get("/p/gxq-2024:2.1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<blockquote id=\"passage-text\"><p>一是跨江融合发展如火如荼。"));
+    assert!(page.contains("› <span>(二)纵深推进产业空间拓展突破年活动"));
+    assert!(page.contains("href=\"/p/gxq-2024:1.4\""));
+    assert!(page.contains("href=\"/p/gxq-2024:2.2\""));
+    assert!(page.contains("data-copy=\"一是跨江融合发展如火如荼。"));
+    assert!(page.contains("—— gxq-2024:2.1\">复制引用</button>"));
+    let (status, _, missing) = app.get("/p/gxq-2024:9.9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("gxq-2024:9.9"));
+}
+
+#[tokio::test]
+async fn assets_are_served_from_the_binary() {
+    let app = App::new();
+    let (status, content_type, css) = app.get("/assets/style.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/css"));
+    assert!(css.contains("PingFang SC"));
+    let (_, content_type, js) = app.get("/assets/app.js").await;
+    assert!(content_type.starts_with("text/javascript"));
+    assert!(js.contains("fragment=1"));
+}
+
+// ---- Reloading ----
+
+#[tokio::test]
+async fn a_rebuilt_index_is_picked_up_without_restart() {
+    let app = App::new();
+    let root: PathBuf = app.dir.path().join("index");
+    let reports = app.dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    std::fs::copy(fixture(SEED), reports.join(SEED)).unwrap();
+    std::fs::write(
+        reports.join("xq-2023_某新区2023年工作总结.txt"),
+        "一、总体情况\n新区引进饭团科技项目。\n",
+    )
+    .unwrap();
+    let (_, before) = app.json("/api/search?q=饭团科技").await;
+    assert_eq!(before["total"], 0);
+    build_index(&[reports], &root).unwrap();
+    assert!(app.state.engine.reload_if_changed().unwrap());
+    assert!(
+        !app.state.engine.reload_if_changed().unwrap(),
+        "nothing new the second time"
+    );
+    let (_, after) = app.json("/api/search?q=饭团科技").await;
+    assert_eq!(citations(&after), vec!["xq-2023:1"]);
+    let (_, page) = (0, app.get("/").await.2);
+    assert!(
+        page.contains("全部报告") && page.contains("全部年份"),
+        "several reports bring report and year filters"
+    );
+}
