@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::indexer::{self, BuildReport, CatalogDocument, DocumentOutline, SectionNode};
-use crate::search::{CitedText, Engine, SearchRequest, SearchResults};
+use crate::search::{CitedText, Engine, Filters, SearchRequest, SearchResults, YearRange};
 
 /// Reports indexed when no path is given, and when a command finds no index.
 pub const DEFAULT_SEEDS: &str = "seeds";
@@ -51,9 +51,12 @@ pub enum Command {
         /// Only this document (its id, as in citations).
         #[arg(long, short)]
         doc: Option<String>,
-        /// Only documents of this year.
+        /// Only documents of this year or range of years (2024, 2020..2024, 2020.., ..2024).
         #[arg(long, short)]
-        year: Option<u32>,
+        year: Option<String>,
+        /// Only documents of this issuer (国务院, 东营市, …).
+        #[arg(long, short)]
+        issuer: Option<String>,
         /// Hits to show (at most 100).
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: usize,
@@ -140,6 +143,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             section,
             doc,
             year,
+            issuer,
             limit,
             offset,
             output,
@@ -148,9 +152,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             let engine = open_or_build(&index.dir)?;
             let request = SearchRequest {
                 query: query.join(" "),
-                section,
-                doc,
-                year,
+                filters: Filters {
+                    doc,
+                    years: year.as_deref().map(YearRange::parse).transpose()?,
+                    issuer,
+                    section,
+                },
                 limit,
                 offset,
             };
@@ -179,7 +186,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Sections { doc, output, index } => {
             let engine = open_or_build(&index.dir)?;
-            let documents = engine.documents_for(doc.as_deref())?;
+            let documents = engine.documents(&Filters {
+                doc,
+                ..Filters::default()
+            })?;
             if output.json {
                 let outlines: Vec<DocumentOutline> =
                     documents.iter().map(|d| DocumentOutline::of(d)).collect();

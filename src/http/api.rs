@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::error::Error;
 use crate::indexer::DocumentOutline;
-use crate::search::{CitedText, SearchRequest, SearchResults};
+use crate::search::{CitedText, Filters, SearchRequest, SearchResults, YearRange};
 
 /// Hits per page when the request does not say.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -67,6 +67,7 @@ pub struct SearchParams {
     pub section: Option<String>,
     pub doc: Option<String>,
     pub year: Option<String>,
+    pub issuer: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
 }
@@ -103,9 +104,12 @@ impl SearchParams {
             .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing query parameter q"))?;
         Ok(SearchRequest {
             query,
-            section: present(&self.section).map(str::to_string),
-            doc: present(&self.doc).map(str::to_string),
-            year: number("year", &self.year)?,
+            filters: Filters {
+                doc: present(&self.doc).map(str::to_string),
+                years: present(&self.year).map(YearRange::parse).transpose()?,
+                issuer: present(&self.issuer).map(str::to_string),
+                section: present(&self.section).map(str::to_string),
+            },
             limit: number("limit", &self.limit)?.unwrap_or(DEFAULT_LIMIT),
             offset: number("offset", &self.offset)?.unwrap_or(0),
         })
@@ -143,7 +147,11 @@ pub async fn sections(
 ) -> Result<Json<Vec<DocumentOutline>>, ApiError> {
     let params: DocParam = parse_params(raw.as_deref())?;
     let engine = state.engine.get();
-    let documents = engine.documents_for(present(&params.doc))?;
+    let filters = Filters {
+        doc: present(&params.doc).map(str::to_string),
+        ..Filters::default()
+    };
+    let documents = engine.documents(&filters)?;
     Ok(Json(
         documents.into_iter().map(DocumentOutline::of).collect(),
     ))

@@ -14,7 +14,7 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -189,6 +189,7 @@ impl Catalog {
 pub struct DocumentOutline {
     pub id: String,
     pub title: String,
+    pub issuer: Option<String>,
     pub year: Option<u32>,
     pub source: PathBuf,
     pub passages: usize,
@@ -203,6 +204,7 @@ impl DocumentOutline {
         DocumentOutline {
             id: document.meta.id.clone(),
             title: document.meta.title.clone(),
+            issuer: document.meta.issuer.clone(),
             year: document.meta.year,
             source: document.meta.source.clone(),
             passages: document.passages,

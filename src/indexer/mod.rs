@@ -220,6 +220,9 @@ fn passage_document(
     if let Some(year) = meta.year {
         tantivy_doc.add_u64(fields.year, year as u64);
     }
+    if let Some(issuer) = &meta.issuer {
+        tantivy_doc.add_text(fields.issuer, issuer);
+    }
     if let Some(item) = passage.item {
         tantivy_doc.add_u64(fields.item, item as u64);
     }

@@ -17,6 +17,8 @@ pub struct Fields {
     pub citation: Field,
     /// Document id (exact-match key).
     pub doc: Field,
+    /// Issuer of the document (exact-match key).
+    pub issuer: Field,
     pub year: Field,
     /// Position of the passage in the whole index: document order, and the way to a passage's
     /// neighbours.
@@ -54,6 +56,7 @@ impl Fields {
         let fields = Fields {
             citation: builder.add_text_field("citation", STRING | STORED),
             doc: builder.add_text_field("doc", STRING | STORED),
+            issuer: builder.add_text_field("issuer", STRING),
             year: builder.add_u64_field("year", INDEXED | STORED),
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED),
             sections: builder.add_text_field("sections", STRING),

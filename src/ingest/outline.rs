@@ -14,10 +14,14 @@
 
 use std::collections::HashSet;
 
+use super::markup::PlainText;
 use super::numerals::{is_numeral_char, parse_any, parse_chinese, to_chinese};
+use crate::analysis::normalize::is_word_char;
 
 /// Longest heading title, in characters: a longer first sentence is body text, not a title.
 const MAX_TITLE_CHARS: usize = 60;
+/// Longest line taken as a part heading (a heading without a number).
+const MAX_PART_CHARS: usize = 30;
 
 /// A heading and the part of the document it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,27 +97,64 @@ struct Marker {
     len: usize,
 }
 
-/// Parses the outline of `text`, whose body starts at char `body_start` (after any front matter).
-pub fn parse_outline(text: &str, body_start: usize) -> Outline {
-    let chars: Vec<char> = text.chars().collect();
+/// Locator of the glossary section (名词解释) that closes many reports.
+pub const GLOSSARY_LOCATOR: &str = "g";
+
+/// Parses the outline of a report's plain text. Passage texts are plain text (mark-up removed);
+/// their offsets point into the source file's text.
+pub fn parse_outline(plain: &PlainText) -> Outline {
+    let chars = &plain.chars;
     let mut outline = Outline::default();
     let mut open_sections: Vec<usize> = Vec::new();
     let mut paragraph = 0u32;
+    let mut in_glossary = false;
+    let mut parts = 0u32;
+    // Part headings are only looked for once the address (各位代表：) or a numbered heading has
+    // passed, so title, date and speaker lines stay opening text.
+    let mut past_opening = false;
 
-    let mut line_start = body_start.min(chars.len());
+    let mut line_start = 0;
     while line_start < chars.len() {
         let line_end = chars[line_start..]
             .iter()
             .position(|&c| c == '\n')
             .map_or(chars.len(), |n| line_start + n);
-        let (start, end) = trim(&chars, line_start, line_end);
+        let (start, end) = trim(chars, line_start, line_end);
         line_start = line_end + 1;
-        if start == end {
+        if !chars[start..end].iter().any(|&c| is_word_char(c)) {
             continue;
         }
 
+        let line = &chars[start..end];
         let mut body_start = start;
-        if let Some((marker, title, body)) = heading_at(&chars, start, end) {
+        let heading = if is_glossary_heading(line) {
+            in_glossary = true;
+            Some((
+                Marker {
+                    level: 0,
+                    number: 0,
+                    len: 0,
+                },
+                line.iter().collect(),
+                end,
+            ))
+        } else if past_opening && !in_glossary && is_part_heading(line) {
+            parts += 1;
+            Some((
+                Marker {
+                    level: 0,
+                    number: parts,
+                    len: 0,
+                },
+                line.iter().collect(),
+                end,
+            ))
+        } else {
+            heading_at(plain, start, end).filter(|(marker, _, _)| !in_glossary || marker.level <= 2)
+        };
+        past_opening |= heading.is_some() || line.starts_with(&['各', '位', '代', '表']);
+        if let Some((marker, title, body)) = heading {
+            in_glossary &= marker.number == 0;
             while let Some(&top) = open_sections.last() {
                 if outline.sections[top].level >= marker.level {
                     open_sections.pop();
@@ -135,14 +176,15 @@ pub fn parse_outline(text: &str, body_start: usize) -> Outline {
         if body_start < end {
             paragraph += 1;
             let section = open_sections.last().copied();
-            for (item, (from, to)) in split_items(&chars, body_start, end) {
+            for (item, (from, to)) in split_items(chars, body_start, end) {
+                let (source_start, source_end) = plain.source_range(from, to);
                 outline.passages.push(Passage {
                     paragraph,
                     item,
                     section,
                     text: chars[from..to].iter().collect(),
-                    start: from,
-                    end: to,
+                    start: source_start,
+                    end: source_end,
                     locator: String::new(),
                 });
             }
@@ -150,6 +192,29 @@ pub fn parse_outline(text: &str, body_start: usize) -> Outline {
     }
     assign_locators(&mut outline);
     outline
+}
+
+/// `名词解释`, `附：名词解释`, `《政府工作报告》名词注释`, `有关词语解释`: the glossary, whose
+/// numbered lines are a list, not an outline.
+fn is_glossary_heading(line: &[char]) -> bool {
+    let text: String = line.iter().collect();
+    line.len() <= 16
+        && ["名词解释", "名词注释", "词语解释", "名词说明"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// A short line without a marker or sentence punctuation that divides the report into parts
+/// (`过去五年的政府工作`, `2024年工作安排`): a heading above `一、`.
+fn is_part_heading(line: &[char]) -> bool {
+    line.len() <= MAX_PART_CHARS
+        && marker_at(line).is_none()
+        && !line.iter().any(|c| "。，；：！？,;:!?、".contains(*c))
+        && !matches!(
+            line.first(),
+            Some('—' | '-' | '（' | '(' | '《' | '“' | '<' | '[' | '|')
+        )
+        && line.iter().filter(|c| c.is_whitespace()).count() == 0
 }
 
 /// Shrinks `[start, end)` past white space (including U+3000 and U+00A0) on both sides.
@@ -164,25 +229,55 @@ fn trim(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
 }
 
 /// If the line `[start, end)` opens with a heading, returns its marker, its title and where the
-/// body text after the title begins (`end` when the heading stands alone).
-fn heading_at(chars: &[char], start: usize, end: usize) -> Option<(Marker, String, usize)> {
+/// body text after the title begins (`end` when the heading stands alone). The title is the bold
+/// span that opens the line, or else the first sentence.
+fn heading_at(plain: &PlainText, start: usize, end: usize) -> Option<(Marker, String, usize)> {
+    let chars = &plain.chars;
     let marker = marker_at(&chars[start..end])?;
     let (title_start, _) = trim(chars, start + marker.len, end);
-    let title_end = chars[title_start..end]
+    let emphasis_end = plain
+        .emphasis_ends
         .iter()
-        .position(|c| matches!(c, '。' | '！' | '？'))
-        .map_or(end, |n| title_start + n);
-    if title_end - title_start > MAX_TITLE_CHARS {
+        .find(|&&e| e > title_start && e <= end)
+        .copied();
+    let title_end = emphasis_end.unwrap_or_else(|| {
+        chars[title_start..end]
+            .iter()
+            .position(|c| matches!(c, '。' | '！' | '？'))
+            .map_or(end, |n| title_start + n)
+    });
+    let (_, trimmed_end) = trim(chars, title_start, title_end);
+    let mut title_end_clean = trimmed_end;
+    while title_end_clean > title_start
+        && matches!(chars[title_end_clean - 1], '。' | '：' | ':' | '；')
+    {
+        title_end_clean -= 1;
+    }
+    if title_end_clean - title_start > MAX_TITLE_CHARS {
         return None;
     }
-    let title = chars[title_start..title_end].iter().collect();
-    let (body, _) = trim(chars, (title_end + 1).min(end), end);
+    let title = chars[title_start..title_end_clean].iter().collect();
+    let body_from = if emphasis_end.is_some() {
+        title_end
+    } else {
+        (title_end + 1).min(end)
+    };
+    let (body, _) = trim(chars, body_from, end);
     Some((marker, title, body))
 }
 
 /// Recognises `一、` `（一）` `(一)` `1.` `1、` `１．` `（1）` `(1)` at the start of `line`.
 fn marker_at(line: &[char]) -> Option<Marker> {
     let numeral_len = line.iter().take_while(|&&c| is_numeral_char(c)).count();
+    if numeral_len == line.len() && (1..=3).contains(&numeral_len) {
+        // A numeral alone on its line (`三`) numbers a part in some older reports.
+        let number = parse_chinese(&line.iter().collect::<String>())?;
+        return Some(Marker {
+            level: 1,
+            number,
+            len: numeral_len,
+        });
+    }
     if (1..=3).contains(&numeral_len) && line.get(numeral_len) == Some(&'、') {
         let number = parse_chinese(&line[..numeral_len].iter().collect::<String>())?;
         return Some(Marker {
@@ -233,18 +328,16 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
-/// Splits the paragraph `[start, end)` at its `一是…二是…` items. Returns `(item, range)` pairs: one
+/// Splits the paragraph `[start, end)` at its `一是…二是…` (or `第一，…`, `①…`) items. Returns `(item, range)` pairs: one
 /// `(None, whole)` without items; otherwise an optional lead-in as item 0, then items 1, 2, ….
 fn split_items(chars: &[char], start: usize, end: usize) -> Vec<(Option<u32>, (usize, usize))> {
     let mut item_starts: Vec<usize> = Vec::new();
-    let mut expected = to_chinese(1);
     let mut position = start;
     while position < end {
         let opens_sentence =
             position == start || previous_non_space(chars, start, position) == Some('。');
-        if opens_sentence && starts_with_item(chars, position, end, &expected) {
+        if opens_sentence && starts_with_item(chars, position, end, item_starts.len() as u32 + 1) {
             item_starts.push(position);
-            expected = to_chinese(item_starts.len() as u32 + 1);
         }
         position += 1;
     }
@@ -272,10 +365,17 @@ fn previous_non_space(chars: &[char], start: usize, position: usize) -> Option<c
         .copied()
 }
 
-/// True if `numeral` followed by `是` stands at `position`.
-fn starts_with_item(chars: &[char], position: usize, end: usize, numeral: &str) -> bool {
-    let marker: Vec<char> = numeral.chars().chain(std::iter::once('是')).collect();
-    chars[position..end].starts_with(&marker)
+/// True if item `number` opens at `position`: `一是`, `第一，` / `第一、`, or `①`.
+fn starts_with_item(chars: &[char], position: usize, end: usize, number: u32) -> bool {
+    let rest = &chars[position..end];
+    let numeral: Vec<char> = to_chinese(number).chars().collect();
+    let shi = rest.starts_with(&numeral) && rest.get(numeral.len()) == Some(&'是');
+    let di = rest.first() == Some(&'第')
+        && rest[1..].starts_with(&numeral)
+        && matches!(rest.get(numeral.len() + 1), Some('，' | '、' | ','));
+    let circled = char::from_u32(0x2460 + number - 1)
+        .is_some_and(|c| number <= 20 && rest.first() == Some(&c));
+    shi || di || circled
 }
 
 /// Gives every section and passage its locator, unique among the document's sections and among
@@ -284,7 +384,10 @@ fn assign_locators(outline: &mut Outline) {
     let mut taken: HashSet<String> = HashSet::new();
     for index in 0..outline.sections.len() {
         let section = &outline.sections[index];
-        let own = section.number.to_string();
+        let own = match section.number {
+            0 => GLOSSARY_LOCATOR.to_string(),
+            number => number.to_string(),
+        };
         let wanted = match section.parent {
             Some(parent) => format!("{}.{}", outline.sections[parent].locator, own),
             None => own,
@@ -346,6 +449,10 @@ fn unique(wanted: String, taken: &mut HashSet<String>) -> String {
 mod tests {
     use super::*;
 
+    fn parse_outline(text: &str, body_start: usize) -> Outline {
+        super::parse_outline(&crate::ingest::markup::strip_markup(text, body_start))
+    }
+
     fn locators(outline: &Outline) -> Vec<&str> {
         outline
             .passages
@@ -378,7 +485,7 @@ mod tests {
         assert_eq!(marker("2024.1起"), None);
         assert_eq!(marker("(其中投入1.5亿元)"), None);
         assert_eq!(marker("一是主导产业"), None);
-        assert_eq!(marker("一"), None);
+        assert_eq!(marker("一二三四"), None);
     }
 
     #[test]

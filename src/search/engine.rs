@@ -19,8 +19,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use super::filters::{filter_query, keyword, select_documents, Filters};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
-use super::sections::resolve_sections;
 use super::snippet::make_snippet;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
@@ -42,10 +42,7 @@ const PHRASE_BOOST: f32 = 2.0;
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub query: String,
-    /// A section number or heading words (see [`super::sections`]).
-    pub section: Option<String>,
-    pub doc: Option<String>,
-    pub year: Option<u32>,
+    pub filters: Filters,
     pub limit: usize,
     pub offset: usize,
 }
@@ -179,7 +176,7 @@ impl Engine {
             )));
         }
         let parsed = parse_query(&request.query)?;
-        let filter = self.filter_query(request)?;
+        let filter = filter_query(&self.fields, &self.catalog, &request.filters)?;
         let searcher = self.reader.searcher();
 
         let mut interpretation = "verbatim";
@@ -309,79 +306,9 @@ impl Engine {
         ]))
     }
 
-    /// The filter of `--doc`, `--year` and `--section`, if any.
-    fn filter_query(&self, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
-        let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let documents = self.documents_for(request.doc.as_deref())?;
-        if request.doc.is_some() {
-            clauses.push((Occur::Must, keyword(f.doc, &documents[0].meta.id)));
-        }
-        if let Some(year) = request.year {
-            if !self
-                .catalog
-                .documents
-                .iter()
-                .any(|d| d.meta.year == Some(year))
-            {
-                return Err(Error::BadArgument(format!(
-                    "no document is from {year}; the years are: {}",
-                    self.years().join(", ")
-                )));
-            }
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.year, year as u64),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(spec) = &request.section {
-            let sections = resolve_sections(spec, &documents)?;
-            let any: Vec<(Occur, Box<dyn Query>)> = sections
-                .iter()
-                .map(|s| (Occur::Should, keyword(f.sections, &s.citation)))
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
-    }
-
-    /// The documents a `--doc` value names (all of them without one).
-    pub fn documents_for(&self, doc: Option<&str>) -> Result<Vec<&CatalogDocument>> {
-        match doc {
-            None => Ok(self.catalog.documents.iter().collect()),
-            Some(id) => {
-                let id = id.trim().to_ascii_lowercase();
-                let document =
-                    self.catalog
-                        .document(&id)
-                        .ok_or_else(|| Error::UnknownDocument {
-                            id: id.clone(),
-                            available: self
-                                .catalog
-                                .documents
-                                .iter()
-                                .map(|d| d.meta.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        })?;
-                Ok(vec![document])
-            }
-        }
-    }
-
-    fn years(&self) -> Vec<String> {
-        let mut years: Vec<u32> = self
-            .catalog
-            .documents
-            .iter()
-            .filter_map(|d| d.meta.year)
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        years.iter().map(u32::to_string).collect()
+    /// The documents that `filters` select (all of them without document filters).
+    pub fn documents(&self, filters: &Filters) -> Result<Vec<&CatalogDocument>> {
+        select_documents(&self.catalog, filters)
     }
 
     /// Builds a hit from a stored passage.
@@ -603,13 +530,6 @@ fn occurs(term: &str, unigrams: Field, bigrams: Field) -> Box<dyn Query> {
         ));
     }
     Box::new(PhraseQuery::new(grams))
-}
-
-fn keyword(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    ))
 }
 
 fn describe(

@@ -1,6 +1,7 @@
 //! Searching: the query language, section filters, the engine that ranks passages, and snippets.
 
 pub mod engine;
+pub mod filters;
 pub mod query;
 pub mod sections;
 pub mod snippet;
@@ -8,3 +9,4 @@ pub mod snippet;
 pub use engine::{
     CitedText, Engine, Hit, Interpretation, SearchRequest, SearchResults, Stats, MAX_LIMIT,
 };
+pub use filters::{Filters, YearRange};

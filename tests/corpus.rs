@@ -1,0 +1,370 @@
+//! Real reports: 20 government work reports of different issuers and decades (copied from
+//! `../shared/corpus/reports` into `tests/fixtures/corpus`), their metadata and outlines as a reader
+//! sees them in the files, mark-up removal, and encodings.
+
+mod util;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use baogao::ingest::{markup::strip_markup, parse_document, read_document, Document};
+use serde_json::Value;
+use util::{sorted, strings, Workspace};
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
+}
+
+fn report(name: &str) -> Document {
+    read_document(&corpus_dir().join(format!("{name}-政府工作报告.txt"))).expect("fixture")
+}
+
+/// The fixtures indexed once, for the tests that run the binary.
+fn indexed() -> &'static Workspace {
+    static WORKSPACE: OnceLock<Workspace> = OnceLock::new();
+    WORKSPACE.get_or_init(|| {
+        let workspace = Workspace::new();
+        let dir = corpus_dir();
+        workspace.ok(&[
+            "index",
+            dir.to_str().unwrap(),
+            "--index",
+            "index",
+            "--quiet",
+        ]);
+        workspace
+    })
+}
+
+/// `locator label` of the top sections, as `baogao sections --json` shows them.
+fn top_sections(doc: &str) -> Vec<String> {
+    let outline: Value = serde_json::from_str(
+        &indexed().ok(&["sections", "--doc", doc, "--json", "--index", "index"]),
+    )
+    .unwrap();
+    outline[0]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let locator = s["citation"]
+                .as_str()
+                .unwrap()
+                .split_once(':')
+                .unwrap()
+                .1
+                .to_string();
+            format!(
+                "{locator} {}{}",
+                s["marker"].as_str().unwrap(),
+                s["title"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn children(document: &Document, locator: &str) -> Vec<String> {
+    let parent = document
+        .outline
+        .sections
+        .iter()
+        .position(|s| s.locator == locator)
+        .expect("section");
+    document
+        .outline
+        .sections
+        .iter()
+        .filter(|s| s.parent == Some(parent))
+        .map(|s| format!("{} {}", s.locator, s.label()))
+        .collect()
+}
+
+#[test]
+fn metadata_comes_from_front_matter_names_and_first_lines() {
+    let cases = [
+        ("2024-国务院", "政府工作报告", "国务院", 2024),
+        (
+            "2020-东营市",
+            "东营市政府工作报告（2020年1月10日 赵志远）",
+            "东营市",
+            2020,
+        ),
+        ("1964-part-国务院", "1964年政府工作报告", "国务院", 1964),
+        ("2006-福州市", "政府工作报告（2006年）", "福州市", 2006),
+        ("1979-浙江省", "1979年政府工作报告", "浙江省", 1979),
+        (
+            "2014-甘南藏族自治州",
+            "甘南藏族自治州政府工作报告 （2014年1月6日 毛生武）",
+            "甘南藏族自治州",
+            2014,
+        ),
+    ];
+    for (name, title, issuer, year) in cases {
+        let meta = report(name).meta;
+        assert_eq!(meta.id, name);
+        assert_eq!(meta.title, title, "{name}");
+        assert_eq!(meta.issuer.as_deref(), Some(issuer), "{name}");
+        assert_eq!(meta.year, Some(year), "{name}");
+    }
+}
+
+#[test]
+fn the_state_council_2024_outline() {
+    assert_eq!(
+        top_sections("2024-国务院"),
+        strings(&[
+            "1 一、2023年工作回顾",
+            "2 二、2024年经济社会发展总体要求和政策取向",
+            "3 三、2024年政府工作任务",
+        ])
+    );
+    let document = report("2024-国务院");
+    let tasks = children(&document, "3");
+    assert_eq!(tasks.len(), 10);
+    assert_eq!(
+        tasks[0],
+        "3.1 （一）大力推进现代化产业体系建设，加快发展新质生产力"
+    );
+    assert_eq!(
+        tasks[9],
+        "3.10 （十）切实保障和改善民生，加强和创新社会治理"
+    );
+}
+
+#[test]
+fn parts_without_numbers_hold_the_numbered_sections() {
+    assert_eq!(
+        top_sections("2013-成都市"),
+        strings(&[
+            "1 过去五年的政府工作",
+            "2 今后五年政府工作的总体要求及2013年的主要任务",
+            "g 名词解释"
+        ])
+    );
+    let document = report("2013-成都市");
+    assert_eq!(children(&document, "1")[0], "1.1 一、经济发展目标超额实现");
+    assert_eq!(children(&document, "2").len(), 8);
+    assert_eq!(
+        top_sections("2006-福州市"),
+        strings(&[
+            "1 2005年暨“十五”发展回顾",
+            "2 2006年主要预期目标和重点工作安排"
+        ])
+    );
+}
+
+#[test]
+fn bold_headings_with_body_text_on_the_same_line() {
+    let document = report("1979-浙江省");
+    assert_eq!(
+        children(&document, "1"),
+        strings(&[
+            "1.1 （一）拨乱反正，落实政策，初步形成了安定团结、生动活泼的政治局面",
+            "1.2 （二）经济的恢复和发展成效显著，比我们预期的还好些",
+            "1.3 （三）科技、教育、文化、卫生、体育等事业蓬勃兴旺",
+            "1.4 （四）随着生产的发展，城乡人民的生活有了改善",
+        ])
+    );
+    assert_eq!(
+        top_sections("1979-浙江省")[..3],
+        strings(&[
+            "1 一、两年工作的基本估计",
+            "2 二、集中主要精力搞好经济建设",
+            "3 三、加强政权建设"
+        ])
+    );
+}
+
+#[test]
+fn level_two_headings_without_level_one() {
+    assert_eq!(
+        top_sections("1985-国务院"),
+        strings(&["1 （一）关于经济形势", "2 （二）关于经济体制改革"])
+    );
+}
+
+#[test]
+fn level_three_headings_nest_under_level_one() {
+    let document = report("1993-海南省");
+    let practice = children(&document, "1");
+    assert_eq!(
+        practice[0],
+        "1.1 1、深化经济体制改革，初步建立社会主义市场经济新体制框架"
+    );
+    assert_eq!(practice.len(), 6);
+}
+
+#[test]
+fn a_glossary_is_a_list_not_an_outline() {
+    for (name, heading) in [
+        ("2003-四川省", "g 名词解释"),
+        ("2010-广州市", "g 名词解释："),
+        ("2022-儋州市", "g 名词解释"),
+    ] {
+        let document = report(name);
+        assert!(
+            top_sections(name).contains(&heading.to_string()),
+            "{name}: {:?}",
+            top_sections(name)
+        );
+        assert!(
+            children(&document, "g").is_empty(),
+            "{name}: numbered glossary lines are not sections"
+        );
+        let entries = document
+            .outline
+            .passages
+            .iter()
+            .filter(|p| p.locator.starts_with("g."))
+            .count();
+        assert!(entries >= 10, "{name}: {entries} glossary entries");
+    }
+}
+
+#[test]
+fn comments_and_footnote_marks_are_not_passages() {
+    let document = report("1964-part-国务院");
+    for passage in &document.outline.passages {
+        assert!(
+            !passage.text.contains("<!--") && !passage.text.contains("[^"),
+            "{}",
+            passage.text
+        );
+    }
+    assert!(document
+        .outline
+        .passages
+        .iter()
+        .any(|p| p.text == "（根据中共中央文件刊印）"));
+}
+
+#[test]
+fn passages_carry_no_markup_and_point_at_their_source() {
+    for entry in std::fs::read_dir(corpus_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let document = parse_document(&path, &text);
+        assert!(document.outline.passages.len() >= 30, "{}", path.display());
+        let source: Vec<char> = text.chars().collect();
+        for passage in &document.outline.passages {
+            for mark in ["**", "<!--", "[^", "##", "<br"] {
+                assert!(
+                    !passage.text.contains(mark),
+                    "{}: {}",
+                    path.display(),
+                    passage.text
+                );
+            }
+            let slice: String = source[passage.start..passage.end].iter().collect();
+            let plain: String = strip_markup(&slice, 0).chars.iter().collect();
+            assert_eq!(plain.trim(), passage.text, "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn citations_are_unique_in_every_report() {
+    for entry in std::fs::read_dir(corpus_dir()).unwrap() {
+        let document = read_document(&entry.unwrap().path()).unwrap();
+        let mut locators: Vec<&str> = document
+            .outline
+            .passages
+            .iter()
+            .map(|p| p.locator.as_str())
+            .collect();
+        let count = locators.len();
+        locators.sort_unstable();
+        locators.dedup();
+        assert_eq!(locators.len(), count, "{}", document.meta.id);
+    }
+}
+
+#[test]
+fn docs_lists_twenty_reports_with_issuer_and_year() {
+    let docs: Value =
+        serde_json::from_str(&indexed().ok(&["docs", "--json", "--index", "index"])).unwrap();
+    let docs = docs.as_array().unwrap();
+    assert_eq!(docs.len(), 20);
+    let state_council = docs.iter().find(|d| d["id"] == "2024-国务院").unwrap();
+    assert_eq!(state_council["issuer"], "国务院");
+    assert_eq!(state_council["year"], 2024);
+}
+
+#[test]
+fn year_ranges_issuers_and_docs_filter_searches() {
+    let workspace = indexed();
+    let years = |args: &[&str]| -> Vec<String> {
+        let results = workspace.search("政府工作", args);
+        let mut docs: Vec<String> = results["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["doc"].as_str().unwrap().to_string())
+            .collect();
+        docs.sort();
+        docs.dedup();
+        docs
+    };
+    let recent = years(&["--year", "2020..2024"]);
+    assert!(!recent.is_empty());
+    assert!(
+        recent
+            .iter()
+            .all(|d| (2020..=2024).contains(&d[..4].parse::<u32>().unwrap())),
+        "{recent:?}"
+    );
+    let state = years(&["--issuer", "国务院"]);
+    assert!(state.iter().all(|d| d.ends_with("国务院")), "{state:?}");
+    assert_eq!(
+        sorted(years(&["--issuer", "国务院", "--year", "..1990"])),
+        strings(&["1955-国务院", "1964-part-国务院", "1985-国务院"])
+    );
+    let stderr = workspace.fails(
+        &["search", "水", "--year", "2030..2020", "--index", "index"],
+        2,
+    );
+    assert!(stderr.contains("2030..2020"), "{stderr}");
+    let stderr = workspace.fails(&["search", "水", "--issuer", "火星", "--index", "index"], 2);
+    assert!(
+        stderr.contains("no document is issued by \"火星\"") && stderr.contains("国务院"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_same_report_in_every_encoding_gives_the_same_passages() {
+    let original =
+        std::fs::read_to_string(corpus_dir().join("2020-东营市-政府工作报告.txt")).unwrap();
+    let workspace = Workspace::new();
+    workspace.add_report("utf8-2020_东营.txt", original.as_bytes());
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&original);
+    workspace.add_report("gbk-2020_东营.txt", &gbk);
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(original.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    workspace.add_report("utf16-2020_东营.txt", &utf16);
+    let crlf_bom = format!("\u{FEFF}{}", original.replace('\n', "\r\n"));
+    workspace.add_report("crlf-2020_东营.txt", crlf_bom.as_bytes());
+    workspace.ok(&["index", "reports", "--index", "index", "--quiet"]);
+    let texts = |doc: &str| -> Vec<String> {
+        let results = workspace.search("发展", &["--doc", doc]);
+        results["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} {}",
+                    h["citation"].as_str().unwrap().split_once(':').unwrap().1,
+                    h["text"]
+                )
+            })
+            .collect()
+    };
+    let expected = texts("utf8-2020");
+    assert!(expected.len() >= 20);
+    for doc in ["gbk-2020", "utf16-2020", "crlf-2020"] {
+        assert_eq!(texts(doc), expected, "{doc}");
+    }
+}
