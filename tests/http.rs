@@ -150,7 +150,7 @@ async fn api_search_errors_are_400_json() {
         ),
         (
             "/api/search?q=水&year=二〇二四",
-            "year must be a whole number",
+            "bad year \"二〇二四\"",
         ),
         ("/api/search?q=水&section=十", "no section matches"),
         ("/api/search?q=水&doc=nosuch", "no document"),
