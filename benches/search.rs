@@ -55,7 +55,7 @@ fn main() -> baogao::Result<()> {
             let mut seconds = Vec::new();
             let mut report = None;
             for _ in 0..5 {
-                let built = build_index(&[PathBuf::from("seeds")], &dir)?;
+                let built = build_index(&[PathBuf::from("seeds")], &dir, &mut |_| {})?;
                 seconds.push(built.seconds);
                 report = Some(built);
             }

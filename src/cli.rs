@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::indexer::{self, BuildReport, CatalogDocument, DocumentOutline, SectionNode};
+use crate::indexer::{self, BuildReport, CatalogDocument, DocumentOutline, Progress, SectionNode};
 use crate::search::{CitedText, Engine, Filters, SearchRequest, SearchResults, YearRange};
 
 /// Reports indexed when no path is given, and when a command finds no index.
@@ -132,7 +132,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             index,
             quiet,
         } => {
-            let report = indexer::build_index(&paths, &index.dir)?;
+            let mut display = ProgressDisplay::new(quiet);
+            let report = indexer::build_index(&paths, &index.dir, &mut |p| display.update(p))?;
+            display.finish();
             if !quiet {
                 print_build_report(&report, &index.dir);
             }
@@ -285,7 +287,11 @@ fn open_or_build(dir: &Path) -> Result<Engine> {
             "baogao: no index in {}; building it from {DEFAULT_SEEDS}/ first",
             dir.display()
         );
-        let report = indexer::build_index(&[PathBuf::from(DEFAULT_SEEDS)], dir)?;
+        let mut display = ProgressDisplay::new(false);
+        let report = indexer::build_index(&[PathBuf::from(DEFAULT_SEEDS)], dir, &mut |p| {
+            display.update(p)
+        })?;
+        display.finish();
         print_build_report(&report, dir);
     }
     Engine::open(dir)
@@ -296,14 +302,89 @@ fn print_build_report(report: &BuildReport, dir: &Path) {
         eprintln!("baogao: warning: {skipped}");
     }
     let megabytes = report.input_bytes as f64 / 1e6;
+    if report.generation.is_none() {
+        eprintln!(
+            "baogao: {} is up to date: {} documents, {} passages ({megabytes:.2} MB checked in {:.2} s)",
+            dir.display(),
+            report.documents,
+            report.passages,
+            report.seconds
+        );
+        return;
+    }
     eprintln!(
-        "baogao: indexed {} documents, {} passages ({:.2} MB) in {:.2} s into {}",
+        "baogao: indexed {} documents, {} passages ({megabytes:.2} MB) in {:.2} s into {} \
+         ({} new or changed, {} unchanged, {} removed)",
         report.documents,
         report.passages,
-        megabytes,
         report.seconds,
-        dir.display()
+        dir.display(),
+        report.indexed,
+        report.unchanged,
+        report.removed
     );
+}
+
+/// Build progress on stderr: a bar with files/s and MB/s on a terminal, a plain line every few
+/// seconds otherwise, nothing when quiet.
+struct ProgressDisplay {
+    quiet: bool,
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    last_line: std::time::Instant,
+}
+
+impl ProgressDisplay {
+    /// Seconds between plain progress lines when stderr is not a terminal.
+    const LINE_SECONDS: u64 = 2;
+
+    fn new(quiet: bool) -> ProgressDisplay {
+        let now = std::time::Instant::now();
+        ProgressDisplay {
+            quiet,
+            bar: None,
+            started: now,
+            last_line: now,
+        }
+    }
+
+    fn update(&mut self, progress: Progress) {
+        if self.quiet || progress.files_total == 0 {
+            return;
+        }
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+        let rate = format!(
+            "{:.0} files/s, {:.1} MB/s",
+            progress.files_done as f64 / seconds,
+            progress.bytes_done as f64 / 1e6 / seconds
+        );
+        if std::io::stderr().is_terminal() {
+            let bar = self.bar.get_or_insert_with(|| {
+                let bar = indicatif::ProgressBar::new(progress.files_total as u64);
+                let style =
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                bar.set_style(style);
+                bar
+            });
+            bar.set_position(progress.files_done as u64);
+            bar.set_message(rate);
+        } else if self.last_line.elapsed().as_secs() >= Self::LINE_SECONDS
+            || progress.files_done == progress.files_total
+        {
+            self.last_line = std::time::Instant::now();
+            eprintln!(
+                "baogao: indexing {}/{} files ({rate})",
+                progress.files_done, progress.files_total
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {

@@ -368,3 +368,113 @@ fn the_same_report_in_every_encoding_gives_the_same_passages() {
         assert_eq!(texts(doc), expected, "{doc}");
     }
 }
+
+// ---- Incremental indexing ----
+
+/// A workspace whose `reports/` holds three of the fixtures, indexed.
+fn three_reports() -> Workspace {
+    let workspace = Workspace::new();
+    for name in ["2024-国务院", "2020-东营市", "1985-国务院"] {
+        let file = format!("{name}-政府工作报告.txt");
+        workspace.add_report(&file, &std::fs::read(corpus_dir().join(&file)).unwrap());
+    }
+    workspace.ok(&["index", "reports", "--index", "index"]);
+    workspace
+}
+
+fn index_stderr(workspace: &Workspace) -> String {
+    let output = workspace.run(&["index", "reports", "--index", "index"]);
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_unchanged_folder_is_not_indexed_again() {
+    let workspace = three_reports();
+    let stderr = index_stderr(&workspace);
+    assert!(
+        stderr.contains("index is up to date: 3 documents"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_changed_file_is_indexed_alone_and_replaces_its_passages() {
+    let workspace = three_reports();
+    let path = workspace
+        .path()
+        .join("reports/2020-东营市-政府工作报告.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("经济发展企稳回升", "经济发展稳中向好饭团科技");
+    std::fs::write(&path, text).unwrap();
+    let stderr = index_stderr(&workspace);
+    assert!(
+        stderr.contains("(1 new or changed, 2 unchanged, 0 removed)"),
+        "{stderr}"
+    );
+    assert_eq!(workspace.search("饭团科技", &[])["total"], 1);
+    assert_eq!(workspace.search("经济发展企稳回升", &[])["total"], 0);
+    assert!(
+        workspace.search("新质生产力", &[])["total"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "unchanged documents stay"
+    );
+}
+
+#[test]
+fn a_deleted_file_leaves_the_index() {
+    let workspace = three_reports();
+    std::fs::remove_file(
+        workspace
+            .path()
+            .join("reports/1985-国务院-政府工作报告.txt"),
+    )
+    .unwrap();
+    let stderr = index_stderr(&workspace);
+    assert!(
+        stderr.contains("(0 new or changed, 2 unchanged, 1 removed)"),
+        "{stderr}"
+    );
+    let stderr = workspace.fails(
+        &["search", "水", "--doc", "1985-国务院", "--index", "index"],
+        2,
+    );
+    assert!(stderr.contains("no document \"1985-国务院\""), "{stderr}");
+    assert_eq!(
+        workspace.citations("新质生产力", &[]).len(),
+        workspace
+            .citations("新质生产力", &["--doc", "2024-国务院"])
+            .len()
+    );
+}
+
+#[test]
+fn a_killed_indexing_run_leaves_the_last_good_index() {
+    let workspace = three_reports();
+    let before = workspace.citations("发展", &[]);
+    let dir = corpus_dir();
+    for delay_ms in [0, 30, 120] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args([
+                "index",
+                dir.to_str().unwrap(),
+                "--index",
+                "index",
+                "--quiet",
+            ])
+            .current_dir(workspace.path())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let after = workspace.citations("发展", &[]);
+        assert!(
+            after == before || after.len() > before.len(),
+            "a search after kill -9 sees the old or the new index"
+        );
+    }
+}

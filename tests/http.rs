@@ -23,7 +23,7 @@ struct App {
 impl App {
     fn new() -> App {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-        build_index(&[fixture(SEED)], &dir.path().join("index")).unwrap();
+        build_index(&[fixture(SEED)], &dir.path().join("index"), &mut |_| {}).unwrap();
         let state = AppState::open(&dir.path().join("index")).unwrap();
         App { dir, state }
     }
@@ -148,10 +148,7 @@ async fn api_search_errors_are_400_json() {
             "/api/search?q=水&offset=-1",
             "offset must be a whole number",
         ),
-        (
-            "/api/search?q=水&year=二〇二四",
-            "bad year \"二〇二四\"",
-        ),
+        ("/api/search?q=水&year=二〇二四", "bad year \"二〇二四\""),
         ("/api/search?q=水&section=十", "no section matches"),
         ("/api/search?q=水&doc=nosuch", "no document"),
         (long.as_str(), "longer than 256"),
@@ -352,7 +349,7 @@ async fn a_rebuilt_index_is_picked_up_without_restart() {
     .unwrap();
     let (_, before) = app.json("/api/search?q=饭团科技").await;
     assert_eq!(before["total"], 0);
-    build_index(&[reports], &root).unwrap();
+    build_index(&[reports], &root, &mut |_| {}).unwrap();
     assert!(app.state.engine.reload_if_changed().unwrap());
     assert!(
         !app.state.engine.reload_if_changed().unwrap(),

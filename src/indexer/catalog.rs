@@ -14,7 +14,7 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -28,6 +28,10 @@ pub struct Catalog {
 pub struct CatalogDocument {
     #[serde(flatten)]
     pub meta: DocumentMeta,
+    /// Hash of the file's bytes: an unchanged file is not indexed again.
+    pub hash: String,
+    /// Ordinal of the document's first passage; its passages follow consecutively.
+    pub first_ordinal: u64,
     pub passages: usize,
     pub sections: Vec<CatalogSection>,
 }
@@ -105,8 +109,9 @@ impl CatalogDocument {
         self.passages - in_sections
     }
 
-    /// Describes a parsed document.
-    pub fn of(document: &Document) -> CatalogDocument {
+    /// Describes a parsed document whose file hashes to `hash` and whose passages start at
+    /// `first_ordinal`.
+    pub fn of(document: &Document, hash: &str, first_ordinal: u64) -> CatalogDocument {
         let outline = &document.outline;
         let mut counts = vec![0usize; outline.sections.len()];
         for passage in &outline.passages {
@@ -132,6 +137,8 @@ impl CatalogDocument {
             .collect();
         CatalogDocument {
             meta: document.meta.clone(),
+            hash: hash.to_string(),
+            first_ordinal,
             passages: outline.passages.len(),
             sections,
         }

@@ -5,41 +5,26 @@
 //! (write to a temporary file, then rename: atomic on POSIX). A build that fails or is killed half
 //! way leaves `CURRENT` pointing at the previous, complete generation.
 
+pub mod build;
 pub mod catalog;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+use tantivy::Index;
 
-use crate::analysis::normalize_str;
 use crate::analysis::tokenizers::register_tokenizers;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Document, ReadError, REPORT_EXTENSIONS};
+use crate::ingest::REPORT_EXTENSIONS;
+pub use build::{build_index, BuildReport, Progress};
 pub use catalog::{Catalog, CatalogDocument, CatalogSection, DocumentOutline, SectionNode};
-pub use schema::Fields;
+pub use schema::{Fields, ORDINAL_FIELD};
 
 /// Name of the file that names the current generation.
 const CURRENT_FILE: &str = "CURRENT";
 /// Prefix of generation directories.
 const GENERATION_PREFIX: &str = "gen-";
-/// Memory budget of the index writer.
-const WRITER_MEMORY_BYTES: usize = 200_000_000;
-
-/// What a build did.
-#[derive(Debug, Clone)]
-pub struct BuildReport {
-    pub documents: usize,
-    pub passages: usize,
-    /// Files skipped, each with the reason.
-    pub skipped: Vec<String>,
-    /// Bytes of report text read.
-    pub input_bytes: u64,
-    pub seconds: f64,
-    /// The new generation directory.
-    pub generation: PathBuf,
-}
 
 /// The directory of the current generation under `root`, if an index was ever built there.
 pub fn current_generation(root: &Path) -> Option<PathBuf> {
@@ -105,135 +90,11 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Reads the reports under `paths` and builds a new generation under `root`, then makes it current.
-/// Unreadable files (empty, binary, unknown encoding) are skipped and listed in the report.
-pub fn build_index(paths: &[PathBuf], root: &Path) -> Result<BuildReport> {
-    let started = Instant::now();
-    let files = collect_report_files(paths)?;
-    let mut documents: Vec<Document> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut input_bytes = 0;
-    for file in &files {
-        match ingest::read_document(file) {
-            Ok(document) => {
-                if let Some(other) = documents.iter().find(|d| d.meta.id == document.meta.id) {
-                    return Err(Error::DuplicateDocument {
-                        id: document.meta.id,
-                        first: other.meta.source.clone(),
-                        second: file.clone(),
-                    });
-                }
-                input_bytes += std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-                documents.push(document);
-            }
-            Err(ReadError::Io { path, source }) => {
-                return Err(Error::io(format!("cannot read {}", path.display()), source))
-            }
-            Err(skip) => skipped.push(skip.to_string()),
-        }
-    }
-    if documents.is_empty() {
-        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::NothingToIndex(names.join(", ")));
-    }
-
-    std::fs::create_dir_all(root)
-        .map_err(|e| Error::io(format!("cannot create {}", root.display()), e))?;
-    let generation = root.join(new_generation_name());
-    let built = write_generation(&generation, &documents);
-    if let Err(error) = built {
-        let _ = std::fs::remove_dir_all(&generation);
-        return Err(error);
-    }
-    let previous = current_generation(root);
-    make_current(root, &generation)?;
-    remove_old_generations(root, &generation, previous.as_deref());
-
-    Ok(BuildReport {
-        documents: documents.len(),
-        passages: documents.iter().map(|d| d.outline.passages.len()).sum(),
-        skipped,
-        input_bytes,
-        seconds: started.elapsed().as_secs_f64(),
-        generation,
-    })
-}
-
 fn new_generation_name() -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     format!("{GENERATION_PREFIX}{nanos:x}-{}", std::process::id())
-}
-
-/// Writes the tantivy index and the catalog of `documents` into the new directory `dir`.
-fn write_generation(dir: &Path, documents: &[Document]) -> Result<()> {
-    std::fs::create_dir(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let (schema, fields) = Fields::schema();
-    let index = Index::create_in_dir(dir, schema)?;
-    register_tokenizers(&index);
-    // One indexing thread keeps documents in one segment in insertion order, so equal scores
-    // fall back to document order.
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
-    let mut ordinal = 0u64;
-    for document in documents {
-        for passage in &document.outline.passages {
-            writer.add_document(passage_document(&fields, document, passage, ordinal))?;
-            ordinal += 1;
-        }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-
-    let catalog = Catalog {
-        format: catalog::FORMAT,
-        documents: documents.iter().map(CatalogDocument::of).collect(),
-    };
-    catalog
-        .save(dir)
-        .map_err(|e| Error::io(format!("cannot write the catalog in {}", dir.display()), e))
-}
-
-/// The tantivy document of one passage.
-fn passage_document(
-    fields: &Fields,
-    document: &Document,
-    passage: &ingest::Passage,
-    ordinal: u64,
-) -> TantivyDocument {
-    let meta = &document.meta;
-    let body = normalize_str(&passage.text);
-    let mut tantivy_doc = doc!(
-        fields.citation => format!("{}:{}", meta.id, passage.locator),
-        fields.doc => meta.id.clone(),
-        fields.ordinal => ordinal,
-        fields.paragraph => passage.paragraph as u64,
-        fields.start => passage.start as u64,
-        fields.end => passage.end as u64,
-        fields.text => passage.text.clone(),
-        fields.body_unigrams => body.clone(),
-        fields.body_bigrams => body.clone(),
-        fields.body_words => body,
-    );
-    if let Some(year) = meta.year {
-        tantivy_doc.add_u64(fields.year, year as u64);
-    }
-    if let Some(issuer) = &meta.issuer {
-        tantivy_doc.add_text(fields.issuer, issuer);
-    }
-    if let Some(item) = passage.item {
-        tantivy_doc.add_u64(fields.item, item as u64);
-    }
-    for section in document.outline.path_of(passage.section) {
-        tantivy_doc.add_text(fields.sections, format!("{}:{}", meta.id, section.locator));
-        tantivy_doc.add_text(fields.section_path, section.label());
-        let title = normalize_str(&section.title);
-        tantivy_doc.add_text(fields.heading_unigrams, &title);
-        tantivy_doc.add_text(fields.heading_bigrams, &title);
-    }
-    tantivy_doc
 }
 
 /// Points `CURRENT` at `generation`: write a temporary file, flush it, rename it over the old one.

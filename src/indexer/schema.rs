@@ -5,10 +5,13 @@
 //! and so words found only in a heading still find the section's passages.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, INDEXED, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 use crate::analysis::tokenizers::{BIGRAM, UNIGRAM, WORDS};
+
+/// Name of the ordinal field, which the ranking reads as a column to keep document order.
+pub const ORDINAL_FIELD: &str = "ordinal";
 
 /// Every field of the index.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +61,7 @@ impl Fields {
             doc: builder.add_text_field("doc", STRING | STORED),
             issuer: builder.add_text_field("issuer", STRING),
             year: builder.add_u64_field("year", INDEXED | STORED),
-            ordinal: builder.add_u64_field("ordinal", INDEXED | STORED),
+            ordinal: builder.add_u64_field(ORDINAL_FIELD, INDEXED | STORED | FAST),
             sections: builder.add_text_field("sections", STRING),
             section_path: builder.add_text_field("section_path", STORED),
             paragraph: builder.add_u64_field("paragraph", STORED),

@@ -163,7 +163,9 @@ pub fn doc_id(name: &str) -> String {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, 64 bits: a stable hash for ids and file contents (std's hasher may change between
+/// Rust versions).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ b as u64).wrapping_mul(0x100_0000_01b3)
     })

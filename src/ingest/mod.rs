@@ -9,7 +9,7 @@ pub mod outline;
 use std::path::{Path, PathBuf};
 
 pub use decode::DecodeError;
-pub use meta::{doc_id, DocumentMeta};
+pub use meta::{doc_id, fnv1a, DocumentMeta};
 pub use outline::{Outline, Passage, Section};
 
 /// File extensions read as reports.
@@ -42,7 +42,12 @@ pub fn read_document(path: &Path) -> Result<Document, ReadError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let decoded = decode::decode(&bytes).map_err(|reason| ReadError::Unreadable {
+    parse_bytes(path, &bytes)
+}
+
+/// Decodes and parses the bytes of the report file at `path`.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, ReadError> {
+    let decoded = decode::decode(bytes).map_err(|reason| ReadError::Unreadable {
         path: path.to_path_buf(),
         reason,
     })?;

@@ -12,19 +12,24 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
+use std::cmp::Reverse;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use super::filters::{filter_query, keyword, select_documents, Filters};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
-use crate::indexer::{self, Catalog, CatalogDocument, Fields};
+use crate::indexer::{self, Catalog, CatalogDocument, Fields, ORDINAL_FIELD};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
@@ -235,13 +240,32 @@ impl Engine {
         request: &SearchRequest,
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let query = self.ranked_query(parsed, words, filter);
+        // Equal scores keep document order, whatever segment a passage landed in: the sort key is
+        // (score, earliest ordinal first). Counting visits every match anyway, so reading the
+        // ordinal column costs little.
         let top_docs = TopDocs::with_limit(request.limit.max(1))
             .and_offset(request.offset)
-            .order_by_score();
-        let (mut top, total) = searcher.search(&query, &(top_docs, Count))?;
-        if request.limit == 0 {
-            top.clear();
-        }
+            .tweak_score(|segment: &SegmentReader| {
+                let ordinals = segment
+                    .fast_fields()
+                    .u64(ORDINAL_FIELD)
+                    .ok()
+                    .map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    (
+                        score,
+                        Reverse(ordinals.as_ref().map_or(0, |c| c.get_val(doc))),
+                    )
+                }
+            });
+        let (top, total) = searcher.search(&query, &(top_docs, Count))?;
+        let top = match request.limit {
+            0 => Vec::new(),
+            _ => top
+                .into_iter()
+                .map(|((score, _), address)| (score, address))
+                .collect(),
+        };
         Ok((total, top))
     }
 
