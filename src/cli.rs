@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::export;
 use crate::indexer::{self, BuildReport, CatalogDocument, DocumentOutline, Progress, SectionNode};
 use crate::search::{CitedText, Engine, Filters, SearchRequest, SearchResults, YearRange};
 
@@ -101,6 +102,17 @@ pub enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+    /// Export every passage as NDJSON (and, for Quickwit, an index config beside it).
+    Export {
+        /// `ndjson`, or `quickwit` for NDJSON plus quickwit-index-config.yaml.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+        format: ExportFormat,
+        /// Output file (standard output without it; required for quickwit).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        index: IndexArg,
+    },
     /// Documents, passages and size of the index.
     Stats {
         #[command(flatten)]
@@ -108,6 +120,13 @@ pub enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+}
+
+/// Formats of `baogao export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ndjson,
+    Quickwit,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +245,46 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(crate::http::serve(addr, &index.dir))?;
+        }
+        Command::Export {
+            format,
+            out: file,
+            index,
+        } => {
+            let engine = open_or_build(&index.dir)?;
+            let written = match &file {
+                None if format == ExportFormat::Quickwit => {
+                    return Err(Error::BadArgument(
+                        "--format quickwit writes two files: give --out FILE".to_string(),
+                    )
+                    .into())
+                }
+                None => export::write_ndjson(&engine, out)?,
+                Some(path) => {
+                    let create = |p: &Path| {
+                        std::fs::File::create(p)
+                            .map_err(|e| Error::io(format!("cannot create {}", p.display()), e))
+                    };
+                    let mut writer = std::io::BufWriter::new(create(path)?);
+                    let written = export::write_ndjson(&engine, &mut writer)?;
+                    writer
+                        .flush()
+                        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+                    if format == ExportFormat::Quickwit {
+                        let config = export::quickwit_config_path(path);
+                        std::fs::write(&config, export::quickwit_config("baogao-passages"))
+                            .map_err(|e| {
+                                Error::io(format!("cannot write {}", config.display()), e)
+                            })?;
+                        eprintln!(
+                            "baogao: wrote the Quickwit index config to {}",
+                            config.display()
+                        );
+                    }
+                    written
+                }
+            };
+            eprintln!("baogao: exported {written} passages");
         }
         Command::Stats { output, index } => {
             let stats = open_or_build(&index.dir)?.stats();

@@ -32,10 +32,10 @@ pub enum Error {
     Read(#[from] crate::ingest::ReadError),
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -53,10 +53,10 @@ impl Error {
     }
 
     /// An I/O error with what was being done.
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+    pub fn io(context: impl Into<String>, cause: std::io::Error) -> Error {
         Error::Io {
             context: context.into(),
-            source,
+            cause,
         }
     }
 }

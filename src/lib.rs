@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod indexer;
 pub mod ingest;

@@ -673,3 +673,67 @@ fn two_files_with_one_id_are_refused() {
         "{stderr}"
     );
 }
+
+// ---- Export ----
+
+#[test]
+fn ndjson_export_round_trips_every_passage() {
+    let ndjson = seed().ok(&["export", "--index", "index"]);
+    let lines: Vec<Value> = ndjson
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 20);
+    assert_eq!(lines[0]["citation"], "gxq-2024:0");
+    for line in &lines {
+        let citation = line["citation"].as_str().unwrap();
+        let got: Value =
+            serde_json::from_str(&seed().ok(&["get", citation, "--json", "--index", "index"]))
+                .unwrap();
+        assert_eq!(line["text"], got["text"], "{citation}");
+        assert_eq!(line["section_path"], got["section_path"], "{citation}");
+        assert_eq!(line["doc"], "gxq-2024");
+        assert_eq!(line["title"], "河源国家高新区2024年工作总结");
+        assert_eq!(line["issuer"], "河源国家高新区");
+        assert_eq!(line["year"], 2024);
+    }
+}
+
+#[test]
+fn quickwit_export_writes_the_passages_and_an_index_config() {
+    let workspace = Workspace::with_seed();
+    let stderr = workspace.fails(&["export", "--format", "quickwit", "--index", "index"], 2);
+    assert!(stderr.contains("give --out FILE"), "{stderr}");
+    std::fs::create_dir(workspace.path().join("out")).unwrap();
+    workspace.ok(&[
+        "export",
+        "--format",
+        "quickwit",
+        "--out",
+        "out/passages.ndjson",
+        "--index",
+        "index",
+    ]);
+    let ndjson = std::fs::read_to_string(workspace.path().join("out/passages.ndjson")).unwrap();
+    assert_eq!(ndjson.lines().count(), 20);
+    let config =
+        std::fs::read_to_string(workspace.path().join("out/quickwit-index-config.yaml")).unwrap();
+    assert!(
+        config.contains("tokenizer: chinese_compatible") && config.contains("record: position"),
+        "{config}"
+    );
+    for field in [
+        "citation",
+        "doc",
+        "issuer",
+        "year",
+        "title",
+        "section_path",
+        "text",
+    ] {
+        assert!(
+            config.contains(&format!("- name: {field}\n")),
+            "{field} missing from {config}"
+        );
+    }
+}

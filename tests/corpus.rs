@@ -478,3 +478,44 @@ fn a_killed_indexing_run_leaves_the_last_good_index() {
         );
     }
 }
+
+#[test]
+fn the_export_holds_every_passage_once() {
+    let workspace = indexed();
+    let ndjson = workspace.ok(&["export", "--index", "index"]);
+    let stats: Value =
+        serde_json::from_str(&workspace.ok(&["stats", "--json", "--index", "index"])).unwrap();
+    let mut citations: Vec<String> = ndjson
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["citation"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(citations.len() as u64, stats["passages"].as_u64().unwrap());
+    for citation in citations.iter().step_by(97) {
+        let got: Value =
+            serde_json::from_str(&workspace.ok(&["get", citation, "--json", "--index", "index"]))
+                .unwrap();
+        let line = ndjson
+            .lines()
+            .find(|l| {
+                l.contains(&format!(
+                    "\"citation\":{}",
+                    serde_json::to_string(citation).unwrap()
+                ))
+            })
+            .unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(line).unwrap()["text"],
+            got["text"],
+            "{citation}"
+        );
+    }
+    citations.sort();
+    let count = citations.len();
+    citations.dedup();
+    assert_eq!(citations.len(), count);
+}

@@ -230,8 +230,8 @@ fn write_generation(
         progress(done);
         let document = match parsed {
             Ok(document) => document,
-            Err(ReadError::Io { path, source }) => {
-                return Err(Error::io(format!("cannot read {}", path.display()), source))
+            Err(ReadError::Io { path, cause }) => {
+                return Err(Error::io(format!("cannot read {}", path.display()), cause))
             }
             Err(skip) => {
                 skipped.push(skip.to_string());

@@ -25,10 +25,10 @@ pub struct Document {
 /// Why a file could not become a document.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("skipped {}: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: DecodeError },
@@ -38,9 +38,9 @@ pub enum ReadError {
 
 /// Reads and parses one report file.
 pub fn read_document(path: &Path) -> Result<Document, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse_bytes(path, &bytes)
 }

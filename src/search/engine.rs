@@ -516,6 +516,33 @@ impl Engine {
         Ok(words)
     }
 
+    /// Every passage of the index, in document order.
+    pub fn all_passages(&self) -> Result<Vec<CitedText>> {
+        let searcher = self.reader.searcher();
+        let mut passages: Vec<(u64, CitedText)> = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(1).map_err(|e| {
+                Error::io(
+                    format!(
+                        "cannot read the stored passages of {}",
+                        self.generation.display()
+                    ),
+                    e,
+                )
+            })?;
+            for stored in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let stored = stored?;
+                let ordinal = stored
+                    .get_first(self.fields.ordinal)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0);
+                passages.push((ordinal, self.stored_passage(&stored)));
+            }
+        }
+        passages.sort_by_key(|(ordinal, _)| *ordinal);
+        Ok(passages.into_iter().map(|(_, passage)| passage).collect())
+    }
+
     /// Documents, passages and the size of the index on disk.
     pub fn stats(&self) -> Stats {
         Stats {
