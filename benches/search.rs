@@ -2,21 +2,25 @@
 //!
 //! `cargo bench --bench search` builds the seed index from `seeds/` (median of 5 builds), then runs
 //! every query of `benches/queries-seed.txt` for 20 rounds after one warm-up round and prints the
-//! p50/p99 latency of one `Engine::search` call. Options (after `--`):
+//! p50/p99 latency of one `Engine::search` call (hits with text and snippets). Options (after `--`):
 //! `--index DIR` search an existing index instead of building the seed one;
-//! `--queries FILE`, `--rounds N`, `--limit N` (hits per query, default 10).
+//! `--queries FILE` (one query a line; after a tab, `section=…` or `year=…` filters it);
+//! `--rounds N`, `--limit N` (hits per query, default 10);
+//! `--rank-only`: time `Engine::rank` (total and top addresses, no stored text, no snippets), the
+//! same work as the peers' searches that return ids.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use baogao::indexer::build_index;
-use baogao::search::{Engine, SearchRequest};
+use baogao::search::{Engine, SearchRequest, YearRange};
 
 struct Options {
     index: Option<PathBuf>,
     queries: PathBuf,
     rounds: usize,
     limit: usize,
+    rank_only: bool,
 }
 
 fn options() -> Options {
@@ -25,6 +29,7 @@ fn options() -> Options {
         queries: PathBuf::from("benches/queries-seed.txt"),
         rounds: 20,
         limit: 10,
+        rank_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -34,11 +39,30 @@ fn options() -> Options {
             "--queries" => options.queries = PathBuf::from(value()),
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--limit" => options.limit = value().parse().expect("--limit N"),
+            "--rank-only" => options.rank_only = true,
             // cargo bench passes --bench to harness-less benchmarks.
             _ => {}
         }
     }
     options
+}
+
+/// A request from a line of the query file: the query, then optional `section=`/`year=` after a tab.
+fn request(line: &str, limit: usize) -> baogao::Result<SearchRequest> {
+    let mut parts = line.split('\t');
+    let mut request = SearchRequest {
+        query: parts.next().unwrap_or_default().trim().to_string(),
+        limit,
+        ..SearchRequest::default()
+    };
+    for filter in parts {
+        match filter.trim().split_once('=') {
+            Some(("section", section)) => request.filters.section = Some(section.to_string()),
+            Some(("year", years)) => request.filters.years = Some(YearRange::parse(years)?),
+            _ => panic!("unknown filter {filter:?} in {line:?}"),
+        }
+    }
+    Ok(request)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -74,38 +98,40 @@ fn main() -> baogao::Result<()> {
         }
     };
 
-    let queries: Vec<String> = std::fs::read_to_string(&options.queries)
+    let requests: Vec<SearchRequest> = std::fs::read_to_string(&options.queries)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", options.queries.display()))
         .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(str::to_string)
-        .collect();
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| request(line, options.limit))
+        .collect::<baogao::Result<_>>()?;
     let engine = Engine::open(&index)?;
-    let request = |query: &str| SearchRequest {
-        query: query.to_string(),
-        limit: options.limit,
-        ..SearchRequest::default()
-    };
 
     let mut hits = 0;
-    for query in &queries {
-        hits += engine.search(&request(query))?.total;
+    for request in &requests {
+        hits += engine.search(request)?.total;
     }
-    let mut samples = Vec::with_capacity(queries.len() * options.rounds);
+    let mut samples = Vec::with_capacity(requests.len() * options.rounds);
+    let mut slowest: Vec<(f64, &str)> = requests.iter().map(|r| (0.0, r.query.as_str())).collect();
     for _ in 0..options.rounds {
-        for query in &queries {
+        for (request, slow) in requests.iter().zip(slowest.iter_mut()) {
             let started = Instant::now();
-            let results = engine.search(&request(query))?;
-            samples.push(started.elapsed().as_secs_f64() * 1000.0);
-            std::hint::black_box(results);
+            if options.rank_only {
+                std::hint::black_box(engine.rank(request)?);
+            } else {
+                std::hint::black_box(engine.search(request)?);
+            }
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            samples.push(ms);
+            slow.0 += ms / options.rounds as f64;
         }
     }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
     samples.sort_by(f64::total_cmp);
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
     println!(
-        "queries: {} x {} rounds on {} ({} hits in all): p50 {:.3} ms, p99 {:.3} ms, mean {:.3} ms, max {:.3} ms",
-        queries.len(),
+        "{}: {} queries x {} rounds on {} ({} hits in all): p50 {:.3} ms, p99 {:.3} ms, mean {:.3} ms, max {:.3} ms",
+        if options.rank_only { "rank only" } else { "search with snippets" },
+        requests.len(),
         options.rounds,
         index.display(),
         hits,
@@ -114,5 +140,11 @@ fn main() -> baogao::Result<()> {
         mean,
         samples[samples.len() - 1]
     );
+    let worst: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(ms, q)| format!("{q} {ms:.2} ms"))
+        .collect();
+    println!("slowest (mean): {}", worst.join(", "));
     Ok(())
 }

@@ -18,7 +18,6 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
     TantivyDocument, Term,
@@ -128,6 +127,17 @@ pub struct Stats {
     pub generation: PathBuf,
 }
 
+/// The outcome of ranking: how the query was understood, the total and one page of addresses.
+struct Ranked {
+    /// `verbatim` or `words` (see [`Interpretation::mode`]).
+    mode: &'static str,
+    parsed: ParsedQuery,
+    effective: ParsedQuery,
+    words: Vec<String>,
+    total: usize,
+    top: Vec<(f32, DocAddress)>,
+}
+
 /// An opened index.
 pub struct Engine {
     reader: IndexReader,
@@ -174,6 +184,35 @@ impl Engine {
     /// Runs a search: parse, filter, match, rank, page, snippets.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let ranked = self.rank_with(&searcher, request)?;
+        let terms: Vec<&str> = ranked
+            .effective
+            .matching_terms()
+            .map(|t| t.text.as_str())
+            .collect();
+        let hits = ranked
+            .top
+            .iter()
+            .map(|&(score, address)| self.hit(&searcher, address, score, &terms))
+            .collect::<Result<Vec<Hit>>>()?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            interpretation: describe(ranked.mode, &ranked.parsed, &ranked.effective, ranked.words),
+            total: ranked.total,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
+            hits,
+        })
+    }
+
+    /// The ranking step of [`Engine::search`] alone: how many passages match and the addresses
+    /// of the requested page, without reading stored passages or making snippets.
+    pub fn rank(&self, request: &SearchRequest) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+        let ranked = self.rank_with(&self.reader.searcher(), request)?;
+        Ok((ranked.total, ranked.top))
+    }
+
+    fn rank_with(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Ranked> {
         if request.limit > MAX_LIMIT {
             return Err(Error::BadArgument(format!(
                 "limit {} is too large; at most {MAX_LIMIT} hits are returned at once (use --offset to page)",
@@ -182,13 +221,11 @@ impl Engine {
         }
         let parsed = parse_query(&request.query)?;
         let filter = filter_query(&self.fields, &self.catalog, &request.filters)?;
-        let searcher = self.reader.searcher();
-
-        let mut interpretation = "verbatim";
+        let mut mode = "verbatim";
         let mut effective = parsed.clone();
-        let mut words = self.ranking_words(&searcher, &effective)?;
+        let mut words = self.ranking_words(searcher, &effective)?;
         let (mut total, mut top) =
-            self.run(&searcher, &effective, &words, filter.as_deref(), request)?;
+            self.run(searcher, &effective, &words, filter.as_deref(), request)?;
         if total == 0 {
             if let Some(term) = parsed.single_bare_term() {
                 let dictionary = dictionary_words(&term.text);
@@ -205,28 +242,20 @@ impl Engine {
                             .collect(),
                         excluded: Vec::new(),
                     };
-                    interpretation = "words";
-                    words = self.ranking_words(&searcher, &effective)?;
+                    mode = "words";
+                    words = self.ranking_words(searcher, &effective)?;
                     (total, top) =
-                        self.run(&searcher, &effective, &words, filter.as_deref(), request)?;
+                        self.run(searcher, &effective, &words, filter.as_deref(), request)?;
                 }
             }
         }
-
-        let terms: Vec<&str> = effective
-            .matching_terms()
-            .map(|t| t.text.as_str())
-            .collect();
-        let hits = top
-            .into_iter()
-            .map(|(score, address)| self.hit(&searcher, address, score, &terms))
-            .collect::<Result<Vec<Hit>>>()?;
-        Ok(SearchResults {
-            query: request.query.clone(),
-            interpretation: describe(interpretation, &parsed, &effective, words),
+        Ok(Ranked {
+            mode,
+            parsed,
+            effective,
+            words,
             total,
-            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
-            hits,
+            top,
         })
     }
 
@@ -491,25 +520,43 @@ impl Engine {
         Ok(found)
     }
 
-    /// The words that rank the matching terms of `parsed`: every substring of a term (two to
-    /// [`MAX_WORD_CHARS`] characters, or the one-character term itself) that jieba cut as a word from
-    /// some indexed passage. This is the query's segmentation by the index's own jieba vocabulary:
-    /// it finds every word that can score, and needs no dictionary load at query time.
+    /// The words that rank the matching terms of `parsed`: each term cut by the index's own jieba
+    /// vocabulary (the words jieba cut from the indexed passages), longest word first from the
+    /// left, as a dictionary segmenter would. Every word that can score is a word of that
+    /// vocabulary, and the cut needs no dictionary load at query time. A one-character term ranks
+    /// by itself.
     fn ranking_words(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<Vec<String>> {
+        let in_vocabulary = |word: &str| -> Result<bool> {
+            Ok(searcher.doc_freq(&Term::from_field_text(self.fields.body_words, word))? > 0)
+        };
         let mut words: Vec<String> = Vec::new();
         for term in parsed.matching_terms() {
             let chars: Vec<char> = term.text.chars().collect();
-            let shortest = if chars.len() == 1 { 1 } else { 2 };
-            for len in (shortest..=chars.len().min(MAX_WORD_CHARS)).rev() {
-                for window in chars.windows(len) {
-                    let word: String = window.iter().collect();
-                    if words.contains(&word) {
-                        continue;
+            if chars.len() == 1 {
+                if in_vocabulary(&term.text)? && !words.contains(&term.text) {
+                    words.push(term.text.clone());
+                }
+                continue;
+            }
+            let mut start = 0;
+            while start + 1 < chars.len() {
+                let longest = (2..=(chars.len() - start).min(MAX_WORD_CHARS))
+                    .rev()
+                    .map(|len| chars[start..start + len].iter().collect::<String>())
+                    .find_map(|word| match in_vocabulary(&word) {
+                        Ok(true) => Some(Ok(word)),
+                        Ok(false) => None,
+                        Err(error) => Some(Err(error)),
+                    })
+                    .transpose()?;
+                match longest {
+                    Some(word) => {
+                        start += word.chars().count();
+                        if !words.contains(&word) {
+                            words.push(word);
+                        }
                     }
-                    if searcher.doc_freq(&Term::from_field_text(self.fields.body_words, &word))? > 0
-                    {
-                        words.push(word);
-                    }
+                    None => start += 1,
                 }
             }
         }
