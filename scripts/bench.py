@@ -4,14 +4,17 @@
 Usage: python3 scripts/bench.py [--corpus DIR] [--no-corpus] [--cold-runs N]
 
 1. Index build time and peak RSS of the `baogao index` process, for the seed (seeds/) and for the
-   real corpus (default ../shared/corpus/reports): wall seconds, MB/s of input, index size.
-2. Cold CLI search: one fresh `baogao search` process per query of benches/queries-seed.txt,
-   wall time median and p90 (process start, index open, jieba's dictionary where a query needs it).
-3. In-process latency: `cargo bench --bench search` (p50/p99 of Engine::search, snippets included)
-   on the seed index and on the corpus index.
+   real corpus (default ../shared/corpus/reports): wall seconds, MB/s of input, index size; then
+   the same command again on the unchanged corpus (the incremental no-op).
+2. Cold CLI search: one fresh `baogao search` process per query (benches/queries-seed.txt on the
+   seed, benches/queries-corpus.txt on the corpus), wall time median and p90 (process start, index
+   open, jieba's dictionary where a query needs it).
+3. In-process latency: `cargo bench --bench search` (p50/p99 of Engine::search, snippets included,
+   and of Engine::rank alone) on the seed index and on the corpus index.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,16 +57,23 @@ def build(name, source, index_dir):
     stored = index_bytes(index_dir)
     print(f"| {name} build | {seconds:.2f} s | {size / 1e6 / seconds:.1f} MB/s of {size / 1e6:.2f} MB | "
           f"peak RSS {rss / 1024:.0f} MiB | index {stored / 1e6:.1f} MB ({stored / size:.2f}x input) |")
+    return seconds
 
 
-def queries():
-    with open(os.path.join(ROOT, "benches", "queries-seed.txt"), encoding="utf-8") as f:
-        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+def rebuild(name, source, index_dir, first_seconds):
+    seconds, rss = measured([BINARY, "index", source, "--index", index_dir, "--quiet"])
+    print(f"| {name} re-run, nothing changed | {seconds:.2f} s | {first_seconds / seconds:.0f}x faster than the build | "
+          f"peak RSS {rss / 1024:.0f} MiB | |")
 
 
-def cold(name, index_dir, runs):
+def queries(file):
+    with open(os.path.join(ROOT, "benches", file), encoding="utf-8") as f:
+        return [line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+def cold(name, index_dir, runs, file):
     times = []
-    for query in (queries() * runs)[: max(runs, len(queries()))]:
+    for query in (queries(file) * runs)[: max(runs, len(queries(file)))]:
         started = time.perf_counter()
         subprocess.run([BINARY, "search", query, "--index", index_dir], check=True, stdout=subprocess.DEVNULL)
         times.append((time.perf_counter() - started) * 1000)
@@ -73,10 +83,13 @@ def cold(name, index_dir, runs):
           f"max {times[-1]:.1f} ms | {len(times)} processes |")
 
 
-def in_process(name, index_dir):
-    out = subprocess.run(["cargo", "bench", "--quiet", "--bench", "search", "--", "--index", index_dir],
-                         cwd=ROOT, check=True, capture_output=True, text=True)
-    print(f"| {name} in-process | {out.stdout.strip().splitlines()[-1]} |")
+def in_process(name, index_dir, file):
+    for extra in ([], ["--rank-only"]):
+        out = subprocess.run(["cargo", "bench", "--quiet", "--bench", "search", "--", "--index", index_dir,
+                              "--queries", os.path.join("benches", file), *extra],
+                             cwd=ROOT, check=True, capture_output=True, text=True)
+        lines = out.stdout.strip().splitlines()
+        print(f"| {name} in-process | {lines[-2]} |")
 
 
 def main():
@@ -97,13 +110,15 @@ def main():
     print("|---|---|---|---|---|")
     build("seed", os.path.join(ROOT, "seeds"), seed_index)
     if with_corpus:
-        build("corpus", args.corpus, corpus_index)
-    cold("seed", seed_index, args.cold_runs)
+        first = build("corpus", args.corpus, corpus_index)
+        rebuild("corpus", args.corpus, corpus_index, first)
+    cold("seed", seed_index, args.cold_runs, "queries-seed.txt")
     if with_corpus:
-        cold("corpus", corpus_index, args.cold_runs)
-    in_process("seed", seed_index)
+        cold("corpus", corpus_index, args.cold_runs, "queries-corpus.txt")
+    in_process("seed", seed_index, "queries-seed.txt")
     if with_corpus:
-        in_process("corpus", corpus_index)
+        in_process("corpus", corpus_index, "queries-corpus.txt")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -231,10 +231,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             } else {
                 for d in documents {
                     let year = d.meta.year.map_or("----".to_string(), |y| y.to_string());
+                    let issuer = d.meta.issuer.as_deref().unwrap_or("-");
                     writeln!(
                         out,
-                        "{}  {}  {}  ({} passages)",
-                        d.meta.id, year, d.meta.title, d.passages
+                        "{}  {year}  {issuer}  {}  ({} passages)",
+                        d.meta.id, d.meta.title, d.passages
                     )?;
                 }
             }

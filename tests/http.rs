@@ -96,17 +96,7 @@ async fn api_search_returns_the_cli_shape() {
     assert_eq!(results["total"], 2);
     assert_eq!(results["interpretation"]["mode"], "verbatim");
     let hit = &results["hits"][0];
-    for key in [
-        "citation",
-        "doc",
-        "title",
-        "year",
-        "section",
-        "section_path",
-        "score",
-        "text",
-        "snippet",
-    ] {
+    for key in util::HIT_KEYS {
         assert!(hit.get(key).is_some(), "missing {key}");
     }
     assert!(hit["snippet"]

@@ -6,10 +6,13 @@ heading of a passage's section path on its own line when it changes, then the pa
 paragraph), indexes them with `baogao index`, and keeps a map from (document, passage text) to
 the harness's passage id. search keeps one `baogao search --batch` process open, so the measured
 time is one query through a pipe (in-process latency plus a line of I/O), not a process start.
-Hits that are not harness passages (a section heading the harness did not count as one) are
-dropped from the ranked ids.
+A hit maps to the harness passage of its document with the same text or, where baogao read the
+line's opening sentence as a heading (`（二）全力攻项目促消费。…`) or split its `第一，` items, to the
+harness passage that contains the hit's text. Hits that map to no harness passage (a heading line
+the harness did not count as a passage) are dropped from the ranked ids.
 """
 import json
+import re
 import os
 import subprocess
 import sys
@@ -20,6 +23,7 @@ import common  # noqa: E402
 NAME = "baogao"
 BINARY = os.environ.get("BAOGAO_BIN", "baogao")
 MAP_FILE = "passage_ids.json"
+FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 
 
 def build_index(passages, indexdir):
@@ -38,7 +42,7 @@ def build_index(passages, indexdir):
                 lines.extend(part for i, part in enumerate(path) if last_path[: i + 1] != path[: i + 1])
                 last_path = path
             lines.append(p["text"])
-            ids[f"{doc_id}\t{p['text'].strip()}"] = p["id"]
+            ids.setdefault(doc_id, []).append([p["text"].strip(), p["id"]])
         with open(os.path.join(reports, f"{doc_id}_{doc}.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     with open(os.path.join(indexdir, MAP_FILE), "w", encoding="utf-8") as f:
@@ -60,10 +64,16 @@ class Searcher:
         results = json.loads(self.process.stdout.readline())
         ranked = []
         for hit in results.get("hits", []):
-            pid = self.ids.get(f"{hit['doc']}\t{hit['text'].strip()}")
-            if pid is not None:
+            pid = self.harness_id(hit["doc"], hit["text"].strip())
+            if pid is not None and pid not in ranked:
                 ranked.append(pid)
         return ranked[:k]
+
+    def harness_id(self, doc, text):
+        passages = self.ids.get(doc, [])
+        exact = next((pid for passage, pid in passages if passage == text), None)
+        # The harness keeps footnote marks (`[^47]`) that baogao drops with the rest of the mark-up.
+        return exact or next((pid for passage, pid in passages if text in FOOTNOTE.sub("", passage)), None)
 
     def close(self):
         self.process.stdin.close()

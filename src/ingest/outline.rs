@@ -199,7 +199,7 @@ pub fn parse_outline(plain: &PlainText) -> Outline {
 fn is_glossary_heading(line: &[char]) -> bool {
     let text: String = line.iter().collect();
     line.len() <= 16
-        && ["名词解释", "名词注释", "词语解释", "名词说明"]
+        && ["名词解释", "名词注释", "词语解释", "名词说明", "用语说明"]
             .iter()
             .any(|w| text.contains(w))
 }

@@ -9,6 +9,19 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tempfile::TempDir;
 
+/// The keys of a hit in the search JSON, for the CLI and the HTTP API alike.
+pub const HIT_KEYS: [&str; 9] = [
+    "citation",
+    "doc",
+    "title",
+    "year",
+    "section",
+    "section_path",
+    "score",
+    "text",
+    "snippet",
+];
+
 /// File name of the seed report fixture (a 2024 work summary of 河源国家高新区).
 pub const SEED: &str = "gxq-2024_河源国家高新区2024年工作总结.txt";
 
