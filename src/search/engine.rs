@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use std::cmp::Reverse;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -389,6 +389,15 @@ impl Engine {
         })
     }
 
+    /// A stored passage with its ordinal (its place in document order).
+    fn ordered_passage(&self, stored: &TantivyDocument) -> (u64, CitedText) {
+        let ordinal = stored
+            .get_first(self.fields.ordinal)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        (ordinal, self.stored_passage(stored))
+    }
+
     fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
         let f = &self.fields;
         let text_of = |field: Field| {
@@ -504,17 +513,9 @@ impl Engine {
         value: &str,
     ) -> Result<Vec<(u64, CitedText)>> {
         let query = keyword(field, value);
-        let limit = searcher.num_docs().max(1) as usize;
         let mut found: Vec<(u64, CitedText)> = Vec::new();
-        for (_, address) in
-            searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?
-        {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            let ordinal = stored
-                .get_first(self.fields.ordinal)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0);
-            found.push((ordinal, self.stored_passage(&stored)));
+        for address in searcher.search(&*query, &DocSetCollector)? {
+            found.push(self.ordered_passage(&searcher.doc(address)?));
         }
         found.sort_by_key(|(ordinal, _)| *ordinal);
         Ok(found)
@@ -578,12 +579,7 @@ impl Engine {
                 )
             })?;
             for stored in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                let stored = stored?;
-                let ordinal = stored
-                    .get_first(self.fields.ordinal)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or(0);
-                passages.push((ordinal, self.stored_passage(&stored)));
+                passages.push(self.ordered_passage(&stored?));
             }
         }
         passages.sort_by_key(|(ordinal, _)| *ordinal);
