@@ -1,12 +1,13 @@
-//! Searching: the query language, section filters, the engine that ranks passages, and snippets.
+//! Searching: the query language, section filters, the engine that ranks passages, the passages
+//! behind citations, and snippets.
 
 pub mod engine;
 pub mod filters;
+pub mod passages;
 pub mod query;
 pub mod sections;
 pub mod snippet;
 
-pub use engine::{
-    CitedText, Engine, Hit, Interpretation, SearchRequest, SearchResults, Stats, MAX_LIMIT,
-};
+pub use engine::{Engine, Hit, Interpretation, SearchRequest, SearchResults, Stats, MAX_LIMIT};
 pub use filters::{Filters, YearRange};
+pub use passages::CitedText;

@@ -1,0 +1,190 @@
+//! Reading passages back: the text behind a citation (a passage or a whole section) with its
+//! neighbours, and every passage in document order for export.
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use serde::Serialize;
+
+use super::engine::Engine;
+use super::filters::keyword;
+use crate::error::{Error, Result};
+
+/// The text behind a citation: one passage, or all passages of a section.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedText {
+    pub citation: String,
+    /// `passage` or `section`.
+    pub kind: &'static str,
+    pub doc: String,
+    pub title: String,
+    pub year: Option<u32>,
+    pub section: String,
+    pub section_path: Vec<String>,
+    /// The exact text; a section's passages are joined by line breaks.
+    pub text: String,
+    /// Citations of the passages it holds (itself for a passage).
+    pub passages: Vec<String>,
+    /// The passage before it in the same document, if any.
+    pub previous: Option<String>,
+    /// The passage after it in the same document, if any.
+    pub next: Option<String>,
+}
+
+impl Engine {
+    /// The exact text behind a passage or section citation, with the citations of the passages
+    /// just before and after it in the same document.
+    pub fn get(&self, citation: &str) -> Result<CitedText> {
+        let wanted = crate::analysis::normalize_str(citation).to_ascii_lowercase();
+        let searcher = self.reader.searcher();
+        let passage = self.passages_by(&searcher, self.fields.citation, &wanted)?;
+        if let Some((ordinal, mut passage)) = passage.into_iter().next() {
+            passage.previous = self.neighbour(&searcher, ordinal.checked_sub(1), &passage.doc)?;
+            passage.next = self.neighbour(&searcher, ordinal.checked_add(1), &passage.doc)?;
+            return Ok(passage);
+        }
+        let section = self
+            .catalog
+            .documents
+            .iter()
+            .flat_map(|d| d.sections.iter().enumerate().map(move |(i, s)| (d, i, s)))
+            .find(|(_, _, s)| s.citation == wanted);
+        let Some((document, index, _)) = section else {
+            return Err(Error::UnknownCitation(citation.to_string()));
+        };
+        let passages = self.passages_by(&searcher, self.fields.sections, &wanted)?;
+        let first = passages
+            .first()
+            .and_then(|(ordinal, _)| ordinal.checked_sub(1));
+        let last = passages
+            .last()
+            .and_then(|(ordinal, _)| ordinal.checked_add(1));
+        let doc = &document.meta.id;
+        let section_path: Vec<String> = document.path_of(index).iter().map(|s| s.label()).collect();
+        Ok(CitedText {
+            citation: wanted,
+            kind: "section",
+            doc: doc.clone(),
+            title: document.meta.title.clone(),
+            year: document.meta.year,
+            section: section_path.join(" > "),
+            section_path,
+            text: passages
+                .iter()
+                .map(|(_, p)| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            passages: passages.iter().map(|(_, p)| p.citation.clone()).collect(),
+            previous: self.neighbour(&searcher, first, doc)?,
+            next: self.neighbour(&searcher, last, doc)?,
+        })
+    }
+
+    /// The citation of the passage at `ordinal`, if it exists and belongs to `doc`.
+    fn neighbour(
+        &self,
+        searcher: &Searcher,
+        ordinal: Option<u64>,
+        doc: &str,
+    ) -> Result<Option<String>> {
+        let Some(ordinal) = ordinal else {
+            return Ok(None);
+        };
+        let query = TermQuery::new(
+            Term::from_field_u64(self.fields.ordinal, ordinal),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.first() else {
+            return Ok(None);
+        };
+        let passage = self.stored_passage(&searcher.doc(*address)?);
+        Ok((passage.doc == doc).then_some(passage.citation))
+    }
+
+    /// All passages with `value` in the keyword field `field`, with their ordinals, in document order.
+    fn passages_by(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        value: &str,
+    ) -> Result<Vec<(u64, CitedText)>> {
+        let query = keyword(field, value);
+        let mut found: Vec<(u64, CitedText)> = Vec::new();
+        for address in searcher.search(&*query, &DocSetCollector)? {
+            found.push(self.ordered_passage(&searcher.doc(address)?));
+        }
+        found.sort_by_key(|(ordinal, _)| *ordinal);
+        Ok(found)
+    }
+
+    /// Every passage of the index, in document order.
+    pub fn all_passages(&self) -> Result<Vec<CitedText>> {
+        let searcher = self.reader.searcher();
+        let mut passages: Vec<(u64, CitedText)> = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(1).map_err(|e| {
+                Error::io(
+                    format!(
+                        "cannot read the stored passages of {}",
+                        self.generation.display()
+                    ),
+                    e,
+                )
+            })?;
+            for stored in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                passages.push(self.ordered_passage(&stored?));
+            }
+        }
+        passages.sort_by_key(|(ordinal, _)| *ordinal);
+        Ok(passages.into_iter().map(|(_, passage)| passage).collect())
+    }
+
+    /// A stored passage with its ordinal (its place in document order).
+    fn ordered_passage(&self, stored: &TantivyDocument) -> (u64, CitedText) {
+        let ordinal = stored
+            .get_first(self.fields.ordinal)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        (ordinal, self.stored_passage(stored))
+    }
+
+    pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
+        let f = &self.fields;
+        let text_of = |field: Field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let doc = text_of(f.doc);
+        let section_path: Vec<String> = stored
+            .get_all(f.section_path)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let citation = text_of(f.citation);
+        CitedText {
+            kind: "passage",
+            title: self
+                .catalog
+                .document(&doc)
+                .map(|d| d.meta.title.clone())
+                .unwrap_or_default(),
+            year: stored
+                .get_first(f.year)
+                .and_then(|v| v.as_u64())
+                .map(|y| y as u32),
+            section: section_path.join(" > "),
+            section_path,
+            text: text_of(f.text),
+            passages: vec![citation.clone()],
+            previous: None,
+            next: None,
+            citation,
+            doc,
+        }
+    }
+}
