@@ -79,6 +79,8 @@ fn main() -> baogao::Result<()> {
             let mut seconds = Vec::new();
             let mut report = None;
             for _ in 0..5 {
+                // A fresh directory each time: an existing index would make the build a no-op.
+                let _ = std::fs::remove_dir_all(&dir);
                 let built = build_index(&[PathBuf::from("seeds")], &dir, &mut |_| {})?;
                 seconds.push(built.seconds);
                 report = Some(built);
