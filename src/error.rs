@@ -52,6 +52,12 @@ impl Error {
         )
     }
 
+    /// True when output went to a pipe that its reader closed (`baogao export | head`): not a
+    /// failure of baogao's.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// An I/O error with what was being done.
     pub fn io(context: impl Into<String>, cause: std::io::Error) -> Error {
         Error::Io {

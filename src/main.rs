@@ -27,8 +27,12 @@ fn main() -> ExitCode {
 
 /// `baogao search … | head` closing the pipe early is not an error.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
-        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<baogao::Error>()
+                .is_some_and(baogao::Error::is_broken_pipe)
+    })
 }

@@ -519,3 +519,31 @@ fn the_export_holds_every_passage_once() {
     citations.dedup();
     assert_eq!(citations.len(), count);
 }
+
+#[test]
+fn a_reader_closing_the_pipe_early_is_not_an_error() {
+    // The export of 20 reports is far larger than a pipe buffer, so closing the pipe breaks it.
+    use std::io::Read;
+    for args in [
+        vec!["export"],
+        vec!["search", "发展", "--json", "--limit", "100"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args(&args)
+            .args(["--index", "index"])
+            .current_dir(indexed().path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{args:?}: {:?}", output.status);
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
