@@ -23,6 +23,9 @@ import common  # noqa: E402
 NAME = "baogao"
 BINARY = os.environ.get("BAOGAO_BIN", "baogao")
 MAP_FILE = "passage_ids.json"
+# Hits asked for per query: the harness keeps 10; the rest covers hits that map to no harness
+# passage.
+BATCH_LIMIT = 20
 FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 
 
@@ -50,12 +53,17 @@ def build_index(passages, indexdir):
     subprocess.run([BINARY, "index", reports, "--index", os.path.join(indexdir, "index"), "--quiet"], check=True)
 
 
+def index_size(indexdir):
+    """Bytes of baogao's index alone, without the report files the adapter wrote to build it."""
+    return common.dir_size(os.path.join(indexdir, "index"))
+
+
 class Searcher:
     def __init__(self, indexdir):
         with open(os.path.join(indexdir, MAP_FILE), encoding="utf-8") as f:
             self.ids = json.load(f)
         self.process = subprocess.Popen(
-            [BINARY, "search", "--batch", "--limit", "100", "--index", os.path.join(indexdir, "index")],
+            [BINARY, "search", "--batch", "--limit", str(BATCH_LIMIT), "--index", os.path.join(indexdir, "index")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
 
     def search(self, q, k):
