@@ -221,7 +221,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Command::Docs { output, index } => {
             let engine = open_or_build(&index.dir)?;
-            let documents: Vec<&CatalogDocument> = engine.catalog().documents.iter().collect();
+            let documents: Vec<&CatalogDocument> = engine.catalog().documents().iter().collect();
             if output.json {
                 let listed: Vec<DocumentOutline> = documents
                     .iter()

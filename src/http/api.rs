@@ -163,7 +163,7 @@ pub async fn docs(State(state): State<AppState>) -> Json<Vec<DocumentOutline>> {
     Json(
         engine
             .catalog()
-            .documents
+            .documents()
             .iter()
             .map(DocumentOutline::summary)
             .collect(),

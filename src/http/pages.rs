@@ -7,11 +7,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::api::{parse_params, present, ApiError, SearchParams, DEFAULT_LIMIT};
+use super::api::{parse_params, present, ApiError, SearchParams};
 use super::AppState;
 use crate::indexer::{CatalogDocument, CatalogSection};
 use crate::search::snippet::html_escape;
-use crate::search::{CitedText, Engine, Interpretation, SearchResults};
+use crate::search::{CitedText, Engine, Interpretation, SearchRequest, SearchResults};
 
 const STYLE: &str = include_str!("assets/style.css");
 const SCRIPT: &str = include_str!("assets/app.js");
@@ -52,9 +52,9 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         None => (StatusCode::OK, String::new()),
         Some(_) => match search
             .to_request()
-            .and_then(|r| Ok((engine.search(&r)?, r.offset)))
+            .and_then(|r| Ok((engine.search(&r)?, r)))
         {
-            Ok((results, offset)) => (StatusCode::OK, render_results(&results, search, offset)),
+            Ok((results, request)) => (StatusCode::OK, render_results(&results, search, &request)),
             Err(error) => (error.status, error_block(&error)),
         },
     };
@@ -134,9 +134,9 @@ fn search_form(engine: &Engine, search: &SearchParams) -> String {
         html_escape(search.q.as_deref().unwrap_or_default())
     );
 
-    if catalog.documents.len() > 1 {
+    if catalog.documents().len() > 1 {
         let options: Vec<(String, String)> = catalog
-            .documents
+            .documents()
             .iter()
             .map(|d| {
                 (
@@ -157,7 +157,7 @@ fn search_form(engine: &Engine, search: &SearchParams) -> String {
             chosen_doc.as_deref(),
         ));
         let mut years: Vec<u32> = catalog
-            .documents
+            .documents()
             .iter()
             .filter_map(|d| d.meta.year)
             .collect();
@@ -179,7 +179,7 @@ fn search_form(engine: &Engine, search: &SearchParams) -> String {
         }
     }
 
-    let outline_doc: Option<&CatalogDocument> = match (&chosen_doc, catalog.documents.as_slice()) {
+    let outline_doc: Option<&CatalogDocument> = match (&chosen_doc, catalog.documents()) {
         (Some(id), _) => catalog.document(id),
         (None, [only]) => Some(only),
         _ => None,
@@ -247,7 +247,12 @@ fn section_option(document: &CatalogDocument, section: &CatalogSection) -> Strin
     )
 }
 
-fn render_results(results: &SearchResults, search: &SearchParams, offset: usize) -> String {
+fn render_results(
+    results: &SearchResults,
+    search: &SearchParams,
+    request: &SearchRequest,
+) -> String {
+    let offset = request.offset;
     let mut html = format!(
         "<p class=\"summary\">共 <strong id=\"total\">{}</strong> 条结果 · {} · {:.1} ms</p>",
         results.total,
@@ -279,11 +284,7 @@ fn render_results(results: &SearchResults, search: &SearchParams, offset: usize)
     }
     html.push_str("</ol>");
 
-    let limit = search
-        .to_request()
-        .map(|r| r.limit)
-        .unwrap_or(DEFAULT_LIMIT)
-        .max(1);
+    let limit = request.limit.max(1);
     let mut pager = Vec::new();
     if offset > 0 {
         pager.push(format!(

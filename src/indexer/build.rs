@@ -95,7 +95,7 @@ pub fn build_index(
     let previous = previous_catalog(root);
     let known: HashMap<(&Path, &str), &CatalogDocument> = previous
         .iter()
-        .flat_map(|c| c.documents.iter())
+        .flat_map(|c| c.documents().iter())
         .map(|d| ((d.meta.source.as_path(), d.hash.as_str()), d))
         .collect();
     let (kept, fresh): (Vec<&Input>, Vec<&Input>) = inputs
@@ -107,7 +107,7 @@ pub fn build_index(
         .collect();
     let removed: Vec<&CatalogDocument> = previous
         .iter()
-        .flat_map(|c| c.documents.iter())
+        .flat_map(|c| c.documents().iter())
         .filter(|d| !kept_documents.iter().any(|k| k.meta.id == d.meta.id))
         .collect();
 
@@ -153,7 +153,7 @@ pub fn build_index(
     make_current(root, &generation)?;
     remove_old_generations(root, &generation, old.as_deref());
 
-    report.documents = catalog.documents.len();
+    report.documents = catalog.documents().len();
     report.passages = catalog.passage_count();
     report.indexed = indexed;
     report.removed = removed
@@ -265,10 +265,7 @@ fn write_generation(
     writer.wait_merging_threads()?;
 
     documents.sort_by(|a, b| a.meta.source.cmp(&b.meta.source));
-    let catalog = Catalog {
-        format: catalog::FORMAT,
-        documents,
-    };
+    let catalog = Catalog::new(documents);
     catalog
         .save(dir)
         .map_err(|e| Error::io(format!("cannot write the catalog in {}", dir.display()), e))?;

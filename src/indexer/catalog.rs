@@ -4,6 +4,7 @@
 //! give back cheaply; the catalog keeps it, small and readable, and lets those commands answer
 //! without opening tantivy at all.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,10 @@ pub const FORMAT: u32 = 4;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Catalog {
     pub format: u32,
-    pub documents: Vec<CatalogDocument>,
+    documents: Vec<CatalogDocument>,
+    /// Position of each document by id: every hit and every exported passage looks its document up.
+    #[serde(skip)]
+    positions: HashMap<String, usize>,
 }
 
 /// One document: its metadata, passage count and outline.
@@ -167,11 +171,34 @@ impl CatalogDocument {
 }
 
 impl Catalog {
+    /// A catalog of this version over `documents`.
+    pub fn new(documents: Vec<CatalogDocument>) -> Catalog {
+        let positions = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.meta.id.clone(), i))
+            .collect();
+        Catalog {
+            format: FORMAT,
+            documents,
+            positions,
+        }
+    }
+
     /// Reads the catalog of an index generation.
     pub fn load(dir: &Path) -> std::io::Result<Catalog> {
         let bytes = std::fs::read(dir.join(CATALOG_FILE))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        let stored: Catalog = serde_json::from_slice(&bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(Catalog {
+            format: stored.format,
+            ..Catalog::new(stored.documents)
+        })
+    }
+
+    /// The documents, in index order.
+    pub fn documents(&self) -> &[CatalogDocument] {
+        &self.documents
     }
 
     /// Writes the catalog into an index generation.
@@ -182,7 +209,7 @@ impl Catalog {
 
     /// The document with id `id`.
     pub fn document(&self, id: &str) -> Option<&CatalogDocument> {
-        self.documents.iter().find(|d| d.meta.id == id)
+        self.positions.get(id).map(|&i| &self.documents[i])
     }
 
     /// Total number of passages.

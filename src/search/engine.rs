@@ -414,11 +414,11 @@ impl Engine {
     /// Documents, passages and the size of the index on disk.
     pub fn stats(&self) -> Stats {
         Stats {
-            documents: self.catalog.documents.len(),
+            documents: self.catalog.documents().len(),
             passages: self.catalog.passage_count(),
             sections: self
                 .catalog
-                .documents
+                .documents()
                 .iter()
                 .map(|d| d.sections.len())
                 .sum(),

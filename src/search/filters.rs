@@ -90,20 +90,20 @@ pub fn select_documents<'c>(
     catalog: &'c Catalog,
     filters: &Filters,
 ) -> Result<Vec<&'c CatalogDocument>> {
-    let mut documents: Vec<&CatalogDocument> = catalog.documents.iter().collect();
+    let mut documents: Vec<&CatalogDocument> = catalog.documents().iter().collect();
     if let Some(id) = &filters.doc {
         let id = id.trim().to_ascii_lowercase();
         let document = catalog
             .document(&id)
             .ok_or_else(|| Error::UnknownDocument {
                 id: id.clone(),
-                available: list(catalog.documents.iter().map(|d| d.meta.id.clone())),
+                available: list(catalog.documents().iter().map(|d| d.meta.id.clone())),
             })?;
         documents = vec![document];
     }
     if let Some(issuer) = &filters.issuer {
         if !catalog
-            .documents
+            .documents()
             .iter()
             .any(|d| d.meta.issuer.as_deref() == Some(issuer.trim()))
         {
@@ -111,7 +111,7 @@ pub fn select_documents<'c>(
                 "no document is issued by {issuer:?}; the issuers are: {}",
                 list(
                     catalog
-                        .documents
+                        .documents()
                         .iter()
                         .filter_map(|d| d.meta.issuer.clone())
                 )
@@ -121,7 +121,7 @@ pub fn select_documents<'c>(
     }
     if let Some(years) = filters.years {
         if !catalog
-            .documents
+            .documents()
             .iter()
             .any(|d| d.meta.year.is_some_and(|y| years.contains(y)))
         {
@@ -129,7 +129,7 @@ pub fn select_documents<'c>(
                 "no document is from {years}; the years are: {}",
                 list(
                     catalog
-                        .documents
+                        .documents()
                         .iter()
                         .filter_map(|d| d.meta.year.map(|y| y.to_string()))
                 )

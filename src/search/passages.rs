@@ -47,7 +47,7 @@ impl Engine {
         }
         let section = self
             .catalog
-            .documents
+            .documents()
             .iter()
             .flat_map(|d| d.sections.iter().enumerate().map(move |(i, s)| (d, i, s)))
             .find(|(_, _, s)| s.citation == wanted);
