@@ -6,7 +6,7 @@
 //! segment file), the passages of changed and deleted files are deleted, new and changed files are
 //! parsed on every core and added, and the catalog is written; only then does `CURRENT` switch.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -105,10 +105,15 @@ pub fn build_index(
         .iter()
         .map(|input| known[&(input.path.as_path(), input.hash.as_str())].clone())
         .collect();
+    // Documents whose file is gone or changed: no input has their path and hash any more.
+    let input_keys: HashSet<(&Path, &str)> = inputs
+        .iter()
+        .map(|i| (i.path.as_path(), i.hash.as_str()))
+        .collect();
     let removed: Vec<&CatalogDocument> = previous
         .iter()
         .flat_map(|c| c.documents().iter())
-        .filter(|d| !kept_documents.iter().any(|k| k.meta.id == d.meta.id))
+        .filter(|d| !input_keys.contains(&(d.meta.source.as_path(), d.hash.as_str())))
         .collect();
 
     let mut report = BuildReport {
