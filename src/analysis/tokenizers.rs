@@ -1,9 +1,11 @@
 //! Tokenizers for the index fields, and the one place that registers them.
 //!
 //! Two views of the same normalised text are indexed:
-//! - character n-grams with real positions ([`CharNgramTokenizer`]): unigrams answer one-character
-//!   queries, bigrams at consecutive positions answer every longer term as a phrase. Together they
-//!   find any term that occurs verbatim, whatever a segmenter makes of it.
+//! - character grams with real positions ([`GramTokenizer`]): every character starts exactly one
+//!   token, the bigram it forms with the next character, or itself alone at the end of a value.
+//!   A longer term is the phrase of its consecutive bigrams; one character is every gram that starts
+//!   with it (see [`crate::search`]). Together they find any term that occurs verbatim, whatever a
+//!   segmenter makes of it.
 //! - Chinese words from jieba ([`ChineseWordTokenizer`]), used for ranking: a passage where the query
 //!   is a real word scores above one where it only appears inside another word.
 //!
@@ -16,10 +18,8 @@ use tantivy_jieba::JiebaTokenizer;
 
 use super::normalize::is_word_char;
 
-/// Tokenizer name of the character unigram fields.
-pub const UNIGRAM: &str = "baogao_unigram";
-/// Tokenizer name of the character bigram fields.
-pub const BIGRAM: &str = "baogao_bigram";
+/// Tokenizer name of the character gram field.
+pub const GRAMS: &str = "baogao_grams";
 /// Tokenizer name of the jieba word field.
 pub const WORDS: &str = "baogao_words";
 
@@ -27,45 +27,33 @@ pub const WORDS: &str = "baogao_words";
 /// opening of an index goes through here.
 pub fn register_tokenizers(index: &Index) {
     let manager = index.tokenizers();
-    manager.register(UNIGRAM, CharNgramTokenizer::new(1));
-    manager.register(BIGRAM, CharNgramTokenizer::new(2));
+    manager.register(GRAMS, GramTokenizer::default());
     manager.register(WORDS, ChineseWordTokenizer::default());
 }
 
-/// Emits every run of `n` consecutive characters, the run starting at char `i` at position `i`.
+/// Emits, for the character at `i`, the bigram of it and the next character at position `i`, and
+/// for the last character, that character alone.
 ///
-/// tantivy's own `NgramTokenizer` puts every gram at position 0, which makes phrase queries over
-/// grams meaningless; here a term of k characters is the phrase of its k-1 bigrams.
-#[derive(Clone)]
-pub struct CharNgramTokenizer {
-    n: usize,
+/// One token per character keeps the field as small as a bigram field while a one-character query
+/// still finds every occurrence (as a prefix of the grams). tantivy's own `NgramTokenizer` puts every
+/// gram at position 0, which makes phrase queries over grams meaningless; here a term of k
+/// characters is the phrase of its k-1 bigrams.
+#[derive(Clone, Default)]
+pub struct GramTokenizer {
     boundaries: Vec<usize>,
     token: Token,
 }
 
-impl CharNgramTokenizer {
-    /// A tokenizer of `n`-character grams (`n` ≥ 1).
-    pub fn new(n: usize) -> Self {
-        assert!(n >= 1, "n-grams need at least one character");
-        CharNgramTokenizer {
-            n,
-            boundaries: Vec::new(),
-            token: Token::default(),
-        }
-    }
-}
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = GramStream<'a>;
 
-impl Tokenizer for CharNgramTokenizer {
-    type TokenStream<'a> = CharNgramStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharNgramStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream<'a> {
         self.boundaries.clear();
         self.boundaries.extend(text.char_indices().map(|(i, _)| i));
         self.boundaries.push(text.len());
         self.token.reset();
-        CharNgramStream {
+        GramStream {
             text,
-            n: self.n,
             boundaries: &self.boundaries,
             next_start: 0,
             token: &mut self.token,
@@ -73,23 +61,23 @@ impl Tokenizer for CharNgramTokenizer {
     }
 }
 
-/// The stream of [`CharNgramTokenizer`].
-pub struct CharNgramStream<'a> {
+/// The stream of [`GramTokenizer`].
+pub struct GramStream<'a> {
     text: &'a str,
-    n: usize,
     boundaries: &'a [usize],
     next_start: usize,
     token: &'a mut Token,
 }
 
-impl TokenStream for CharNgramStream<'_> {
+impl TokenStream for GramStream<'_> {
     fn advance(&mut self) -> bool {
         let start = self.next_start;
-        let end = start + self.n;
         // `boundaries` holds one entry per char plus the end of the text.
-        if end >= self.boundaries.len() {
+        let chars = self.boundaries.len() - 1;
+        if start >= chars {
             return false;
         }
+        let end = (start + 2).min(chars);
         let (from, to) = (self.boundaries[start], self.boundaries[end]);
         self.token.offset_from = from;
         self.token.offset_to = to;
@@ -177,28 +165,32 @@ mod tests {
     }
 
     #[test]
-    fn bigrams_have_consecutive_positions() {
-        let tokens = tokens_of(&mut CharNgramTokenizer::new(2), "华勤技术");
+    fn every_character_starts_one_gram_at_its_position() {
+        let tokens = tokens_of(&mut GramTokenizer::default(), "华勤技术");
         assert_eq!(
             tokens,
             vec![
                 ("华勤".to_string(), 0),
                 ("勤技".to_string(), 1),
-                ("技术".to_string(), 2)
+                ("技术".to_string(), 2),
+                ("术".to_string(), 3)
             ]
         );
     }
 
     #[test]
-    fn unigrams_cover_every_character_including_numbers_and_signs() {
-        let tokens = texts(tokens_of(&mut CharNgramTokenizer::new(1), "水14.2%"));
-        assert_eq!(tokens, vec!["水", "1", "4", ".", "2", "%"]);
+    fn grams_cover_numbers_and_signs() {
+        let tokens = texts(tokens_of(&mut GramTokenizer::default(), "水14.2%"));
+        assert_eq!(tokens, vec!["水1", "14", "4.", ".2", "2%", "%"]);
     }
 
     #[test]
-    fn a_text_shorter_than_n_yields_nothing() {
-        assert!(tokens_of(&mut CharNgramTokenizer::new(2), "水").is_empty());
-        assert!(tokens_of(&mut CharNgramTokenizer::new(1), "").is_empty());
+    fn one_character_is_one_gram_and_nothing_is_none() {
+        assert_eq!(
+            tokens_of(&mut GramTokenizer::default(), "水"),
+            vec![("水".to_string(), 0)]
+        );
+        assert!(tokens_of(&mut GramTokenizer::default(), "").is_empty());
     }
 
     #[test]

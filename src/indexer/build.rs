@@ -345,7 +345,8 @@ fn for_each_parsed(
     })
 }
 
-/// The tantivy document of one passage.
+/// The tantivy document of one passage: its text as grams and words, the titles of its headings as
+/// grams (each a value of its own, so that no phrase spans two).
 fn passage_document(
     fields: &Fields,
     document: &Document,
@@ -353,34 +354,20 @@ fn passage_document(
     ordinal: u64,
 ) -> TantivyDocument {
     let meta = &document.meta;
-    let body = normalize_str(&passage.text);
     let mut tantivy_doc = doc!(
         fields.citation => format!("{}:{}", meta.id, passage.locator),
         fields.doc => meta.id.clone(),
         fields.ordinal => ordinal,
-        fields.paragraph => passage.paragraph as u64,
-        fields.start => passage.start as u64,
-        fields.end => passage.end as u64,
         fields.text => passage.text.clone(),
-        fields.body_unigrams => body.clone(),
-        fields.body_bigrams => body.clone(),
-        fields.body_words => body,
     );
-    if let Some(year) = meta.year {
-        tantivy_doc.add_u64(fields.year, year as u64);
-    }
-    if let Some(issuer) = &meta.issuer {
-        tantivy_doc.add_text(fields.issuer, issuer);
-    }
-    if let Some(item) = passage.item {
-        tantivy_doc.add_u64(fields.item, item as u64);
+    if let Some(section) = passage.section {
+        tantivy_doc.add_u64(fields.section, section as u64);
     }
     for section in document.outline.path_of(passage.section) {
-        tantivy_doc.add_text(fields.sections, format!("{}:{}", meta.id, section.locator));
-        tantivy_doc.add_text(fields.section_path, section.label());
-        let title = normalize_str(&section.title);
-        tantivy_doc.add_text(fields.heading_unigrams, &title);
-        tantivy_doc.add_text(fields.heading_bigrams, &title);
+        tantivy_doc.add_text(fields.headings, normalize_str(&section.title));
     }
+    let body = normalize_str(&passage.text);
+    tantivy_doc.add_text(fields.grams, &body);
+    tantivy_doc.add_text(fields.words, body);
     tantivy_doc
 }

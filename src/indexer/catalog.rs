@@ -5,6 +5,7 @@
 //! without opening tantivy at all.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -53,6 +54,9 @@ pub struct CatalogSection {
     pub parent: Option<usize>,
     /// Passages in this section and its subsections.
     pub passages: usize,
+    /// Index of the section's first passage in its document: the section's passages are the
+    /// `passages` consecutive ones from there.
+    pub first_passage: usize,
 }
 
 impl CatalogSection {
@@ -61,6 +65,14 @@ impl CatalogSection {
         self.citation
             .split_once(':')
             .map_or("", |(_, locator)| locator)
+    }
+
+    /// Whether the section's locator is `locator`, without searching the citation for its colon
+    /// (section filters ask this of every section of every document).
+    pub fn has_locator(&self, locator: &str) -> bool {
+        self.citation
+            .strip_suffix(locator)
+            .is_some_and(|head| head.ends_with(':'))
     }
 
     /// Marker and title, as the heading reads in the source.
@@ -118,18 +130,20 @@ impl CatalogDocument {
     pub fn of(document: &Document, hash: &str, first_ordinal: u64) -> CatalogDocument {
         let outline = &document.outline;
         let mut counts = vec![0usize; outline.sections.len()];
-        for passage in &outline.passages {
+        let mut firsts: Vec<Option<usize>> = vec![None; outline.sections.len()];
+        for (position, passage) in outline.passages.iter().enumerate() {
             let mut current = passage.section;
             while let Some(index) = current {
                 counts[index] += 1;
+                firsts[index].get_or_insert(position);
                 current = outline.sections[index].parent;
             }
         }
         let sections = outline
             .sections
             .iter()
-            .zip(counts)
-            .map(|(section, passages)| CatalogSection {
+            .zip(counts.into_iter().zip(firsts))
+            .map(|(section, (passages, first))| CatalogSection {
                 citation: format!("{}:{}", document.meta.id, section.locator),
                 level: section.level,
                 number: section.number,
@@ -137,6 +151,7 @@ impl CatalogDocument {
                 title: section.title.clone(),
                 parent: section.parent,
                 passages,
+                first_passage: first.unwrap_or(0),
             })
             .collect();
         CatalogDocument {
@@ -157,6 +172,17 @@ impl CatalogDocument {
             parent = self.sections[index].parent;
         }
         depth
+    }
+
+    /// The ordinals of a section's passages.
+    pub fn section_ordinals(&self, section: &CatalogSection) -> Range<u64> {
+        let first = self.first_ordinal + section.first_passage as u64;
+        first..first + section.passages as u64
+    }
+
+    /// The ordinals of the document's passages.
+    pub fn ordinals(&self) -> Range<u64> {
+        self.first_ordinal..self.first_ordinal + self.passages as u64
     }
 
     /// The sections from the top down to `index` (inclusive).

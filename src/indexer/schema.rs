@@ -1,14 +1,15 @@
 //! The index schema, as one struct of named fields.
 //!
-//! Text is indexed three ways: character unigrams and bigrams with positions (the recall guarantee)
-//! and jieba words (ranking). Headings get their own n-gram fields so a heading match can be boosted
-//! and so words found only in a heading still find the section's passages.
+//! Searchable text is indexed two ways: character grams with positions (the recall guarantee) and
+//! jieba words (ranking). A passage's heading titles get a gram field of their own, so that words
+//! found only in a heading still find the section's passages while a match in the text itself
+//! ranks higher. Only what a hit shows and what cannot be read from the catalog is stored.
 
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
-use crate::analysis::tokenizers::{BIGRAM, UNIGRAM, WORDS};
+use crate::analysis::tokenizers::{GRAMS, WORDS};
 
 /// Name of the ordinal field, which the ranking reads as a column to keep document order.
 pub const ORDINAL_FIELD: &str = "ordinal";
@@ -18,29 +19,23 @@ pub const ORDINAL_FIELD: &str = "ordinal";
 pub struct Fields {
     /// `doc:locator`, the passage's citation (exact-match key).
     pub citation: Field,
-    /// Document id (exact-match key).
+    /// Document id (exact-match key: re-indexing deletes a document's passages by it).
     pub doc: Field,
-    /// Issuer of the document (exact-match key).
-    pub issuer: Field,
-    pub year: Field,
-    /// Position of the passage in the whole index: document order, and the way to a passage's
-    /// neighbours.
+    /// Position of the passage in the whole index: document order, the way to a passage's
+    /// neighbours, and what filters select (a document's or a section's passages are a run of
+    /// consecutive ordinals; see [`crate::search::filters`]).
     pub ordinal: Field,
-    /// Citations of every section enclosing the passage (exact-match keys, for section filters).
-    pub sections: Field,
-    /// Heading labels from the top down (stored, multi-valued).
-    pub section_path: Field,
-    pub paragraph: Field,
-    pub item: Field,
-    pub start: Field,
-    pub end: Field,
+    /// Index of the passage's innermost section in its catalog document (absent before the first
+    /// heading): the heading path is read from the catalog.
+    pub section: Field,
     /// The passage text exactly as in the source (stored only).
     pub text: Field,
-    pub body_unigrams: Field,
-    pub body_bigrams: Field,
-    pub heading_unigrams: Field,
-    pub heading_bigrams: Field,
-    pub body_words: Field,
+    /// The text as character grams (see [`crate::analysis::tokenizers`]).
+    pub grams: Field,
+    /// The titles of the enclosing headings as character grams, one value each.
+    pub headings: Field,
+    /// jieba words of the text.
+    pub words: Field,
 }
 
 fn analyzed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -59,28 +54,12 @@ impl Fields {
         let fields = Fields {
             citation: builder.add_text_field("citation", STRING | STORED),
             doc: builder.add_text_field("doc", STRING | STORED),
-            issuer: builder.add_text_field("issuer", STRING),
-            year: builder.add_u64_field("year", INDEXED | STORED),
             ordinal: builder.add_u64_field(ORDINAL_FIELD, INDEXED | STORED | FAST),
-            sections: builder.add_text_field("sections", STRING),
-            section_path: builder.add_text_field("section_path", STORED),
-            paragraph: builder.add_u64_field("paragraph", STORED),
-            item: builder.add_u64_field("item", STORED),
-            start: builder.add_u64_field("start", STORED),
-            end: builder.add_u64_field("end", STORED),
+            section: builder.add_u64_field("section", STORED),
             text: builder.add_text_field("text", STORED),
-            body_unigrams: builder.add_text_field(
-                "body_unigrams",
-                analyzed(UNIGRAM, IndexRecordOption::WithFreqs),
-            ),
-            body_bigrams: builder.add_text_field("body_bigrams", analyzed(BIGRAM, positions)),
-            heading_unigrams: builder.add_text_field(
-                "heading_unigrams",
-                analyzed(UNIGRAM, IndexRecordOption::WithFreqs),
-            ),
-            heading_bigrams: builder.add_text_field("heading_bigrams", analyzed(BIGRAM, positions)),
-            body_words: builder
-                .add_text_field("body_words", analyzed(WORDS, IndexRecordOption::WithFreqs)),
+            grams: builder.add_text_field("grams", analyzed(GRAMS, positions)),
+            headings: builder.add_text_field("headings", analyzed(GRAMS, positions)),
+            words: builder.add_text_field("words", analyzed(WORDS, IndexRecordOption::WithFreqs)),
         };
         (builder.build(), fields)
     }

@@ -1,28 +1,30 @@
 //! The search engine: one opened index, answering searches, citations and outline questions for
 //! the CLI and the HTTP front end alike.
 //!
-//! A term matches where it occurs verbatim after normalisation: one character through the unigram
-//! field, longer terms as a phrase of consecutive bigrams. That match decides *whether* a passage is
-//! a hit. *How high* it ranks is BM25 over that match, plus boosts for a match in a heading, for
-//! jieba words of the query that are words of the passage, and for the query's terms standing
-//! together as one phrase. A single term that occurs nowhere verbatim falls back to its jieba
+//! A term matches where it occurs verbatim after normalisation, in the passage text or in one of its
+//! headings: one character as every gram that starts with it, longer terms as a phrase of
+//! consecutive bigrams. That match decides *whether* a passage is a hit.
+//!
+//! *How high* it ranks is decided in two phases, as search engines rescore a window of top hits:
+//! BM25 over the match (a heading match weighing half a text match) picks the best
+//! [`RESCORE_WINDOW`] passages while the same pass counts every match; then those passages gain
+//! boosts for the query's jieba words that jieba also cut from their text, and for
+//! the query's terms standing together as one phrase. A single term that occurs nowhere verbatim falls back to its jieba
 //! dictionary words, all required; the result says which interpretation ran.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use std::cmp::Reverse;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
+    Query, Scorer, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
@@ -35,10 +37,15 @@ pub const MAX_LIMIT: usize = 100;
 
 /// Weight of a match in a heading against one in the passage text.
 const HEADING_BOOST: f32 = 0.5;
-/// Weight of each query word that jieba also cut out of the passage.
+/// Passages of the first phase that the boosts re-rank (more when a page reaches further).
+pub const RESCORE_WINDOW: usize = 30;
+/// Weight of each query word that jieba also cut from the passage.
 const WORD_BOOST: f32 = 0.5;
 /// Longest word looked up for ranking; jieba's dictionary words are shorter.
 const MAX_WORD_CHARS: usize = 8;
+/// A bigram of a phrase at most this many times as frequent as its rarest bigram is always
+/// intersected (see [`phrase_cover`]).
+const RARE_BIGRAM_FACTOR: u64 = 4;
 /// Weight of all query terms standing together as one phrase.
 const PHRASE_BOOST: f32 = 2.0;
 
@@ -199,7 +206,7 @@ impl Engine {
             )));
         }
         let parsed = parse_query(&request.query)?;
-        let filter = filter_query(&self.fields, &self.catalog, &request.filters)?;
+        let filter = filter_query(&self.catalog, &request.filters)?;
         let mut mode = "verbatim";
         let mut effective = parsed.clone();
         let mut words = self.ranking_words(searcher, &effective)?;
@@ -238,7 +245,8 @@ impl Engine {
         })
     }
 
-    /// Counts and ranks the passages matching `parsed` within `filter`.
+    /// Counts and ranks the passages matching `parsed` within `filter`: one pass over the matches
+    /// counts them and keeps the first phase's best, which [`Engine::rescore`] then re-ranks.
     fn run(
         &self,
         searcher: &Searcher,
@@ -247,55 +255,140 @@ impl Engine {
         filter: Option<&dyn Query>,
         request: &SearchRequest,
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
-        let query = self.ranked_query(parsed, words, filter);
-        // Equal scores keep document order, whatever segment a passage landed in: the sort key is
-        // (score, earliest ordinal first). Counting visits every match anyway, so reading the
-        // ordinal column costs little.
-        let top_docs = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .tweak_score(|segment: &SegmentReader| {
-                let ordinals = segment
-                    .fast_fields()
-                    .u64(ORDINAL_FIELD)
-                    .ok()
-                    .map(|c| c.first_or_default_col(0));
-                move |doc: DocId, score: Score| {
-                    (
-                        score,
-                        Reverse(ordinals.as_ref().map_or(0, |c| c.get_val(doc))),
-                    )
-                }
-            });
-        let (top, total) = searcher.search(&query, &(top_docs, Count))?;
-        let top = match request.limit {
-            0 => Vec::new(),
-            _ => top
+        let matching = self.matching_query(searcher, parsed, filter)?;
+        let window = (request.offset + request.limit).max(RESCORE_WINDOW);
+        let first_phase = TopDocs::with_limit(window).order_by_score();
+        let (candidates, total) = searcher.search(&*matching, &(first_phase, Count))?;
+        if request.limit == 0 {
+            return Ok((total, Vec::new()));
+        }
+        let ranked = self.rescore(searcher, candidates, parsed, words)?;
+        Ok((
+            total,
+            ranked
                 .into_iter()
-                .map(|((score, _), address)| (score, address))
+                .skip(request.offset)
+                .take(request.limit)
                 .collect(),
-        };
-        Ok((total, top))
+        ))
     }
 
-    /// The full query: required terms, exclusions, filter, and the ranking boosts.
-    fn ranked_query(
+    /// What decides whether a passage is a hit: every required term (or one of its alternatives)
+    /// in the text or a heading, no excluded term, within the filter. Scored by BM25 of the terms.
+    fn matching_query(
         &self,
+        searcher: &Searcher,
         parsed: &ParsedQuery,
-        words: &[String],
         filter: Option<&dyn Query>,
-    ) -> BooleanQuery {
-        let f = &self.fields;
+    ) -> Result<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alternatives in &parsed.required {
-            let any: Vec<(Occur, Box<dyn Query>)> = alternatives
-                .iter()
-                .map(|term| (Occur::Should, self.occurs_in_passage(&term.text)))
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            let query: Box<dyn Query> = match alternatives.as_slice() {
+                [term] => self.occurs_in_passage(searcher, &term.text)?,
+                _ => Box::new(BooleanQuery::new(
+                    alternatives
+                        .iter()
+                        .map(|term| {
+                            Ok((Occur::Should, self.occurs_in_passage(searcher, &term.text)?))
+                        })
+                        .collect::<Result<_>>()?,
+                )),
+            };
+            clauses.push((Occur::Must, query));
         }
+        for term in &parsed.excluded {
+            clauses.push((
+                Occur::MustNot,
+                self.occurs_in_passage(searcher, &term.text)?,
+            ));
+        }
+        if let Some(filter) = filter {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ));
+        }
+        Ok(match clauses.as_slice() {
+            [(Occur::Must, only)] => only.box_clone(),
+            _ => Box::new(BooleanQuery::new(clauses)),
+        })
+    }
+
+    /// Matches passages whose text or heading contains `term` verbatim.
+    fn occurs_in_passage(&self, searcher: &Searcher, term: &str) -> Result<Box<dyn Query>> {
+        let f = &self.fields;
+        Ok(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, occurs(searcher, term, f.grams)?),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    occurs(searcher, term, f.headings)?,
+                    HEADING_BOOST,
+                )),
+            ),
+        ])))
+    }
+
+    /// The second phase: adds the boosts to the first phase's candidates and sorts them, equal
+    /// scores in document order.
+    fn rescore(
+        &self,
+        searcher: &Searcher,
+        candidates: Vec<(f32, DocAddress)>,
+        parsed: &ParsedQuery,
+        words: &[String],
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let ordinals = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64(ORDINAL_FIELD))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut scored: Vec<(f32, u64, DocAddress)> = candidates
+            .into_iter()
+            .map(|(score, address)| {
+                let ordinal = ordinals[address.segment_ord as usize].first(address.doc_id);
+                (score, ordinal.unwrap_or(0), address)
+            })
+            .collect();
+        if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
+            let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            // A scorer only moves forward: visit the candidates segment by segment, in doc order.
+            scored.sort_by_key(|(_, _, address)| *address);
+            let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+            for (score, _, address) in &mut scored {
+                if scorer.as_ref().map(|(ord, _)| *ord) != Some(address.segment_ord) {
+                    let segment = searcher.segment_reader(address.segment_ord);
+                    scorer = Some((address.segment_ord, weight.scorer(segment, 1.0)?));
+                }
+                if let Some((_, boosts)) = scorer.as_mut() {
+                    if boosts.doc() <= address.doc_id
+                        && boosts.seek(address.doc_id) == address.doc_id
+                    {
+                        *score += boosts.score();
+                    }
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(scored
+            .into_iter()
+            .map(|(score, _, address)| (score, address))
+            .collect())
+    }
+
+    /// The boosts of the second phase: the query's words where jieba cut them from the text, and
+    /// all required terms standing together as one phrase.
+    fn boost_query(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        words: &[String],
+    ) -> Result<Option<BooleanQuery>> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for word in words {
             let word_query = TermQuery::new(
-                Term::from_field_text(f.body_words, word),
+                Term::from_field_text(f.words, word),
                 IndexRecordOption::WithFreqs,
             );
             clauses.push((
@@ -305,37 +398,15 @@ impl Engine {
         }
         if parsed.required.len() > 1 && parsed.required.iter().all(|a| a.len() == 1) {
             let joined: String = parsed.required.iter().map(|a| a[0].text.as_str()).collect();
-            let phrase = occurs(&joined, f.body_unigrams, f.body_bigrams);
             clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
-            ));
-        }
-        for term in &parsed.excluded {
-            clauses.push((Occur::MustNot, self.occurs_in_passage(&term.text)));
-        }
-        if let Some(filter) = filter {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
-            ));
-        }
-        BooleanQuery::new(clauses)
-    }
-
-    /// Matches passages whose text or heading contains `term` verbatim.
-    fn occurs_in_passage(&self, term: &str) -> Box<dyn Query> {
-        let f = &self.fields;
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, occurs(term, f.body_unigrams, f.body_bigrams)),
-            (
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    occurs(term, f.heading_unigrams, f.heading_bigrams),
-                    HEADING_BOOST,
+                    occurs(searcher, &joined, f.grams)?,
+                    PHRASE_BOOST,
                 )),
-            ),
-        ]))
+            ));
+        }
+        Ok((!clauses.is_empty()).then(|| BooleanQuery::new(clauses)))
     }
 
     /// The documents that `filters` select (all of them without document filters).
@@ -375,7 +446,7 @@ impl Engine {
     /// by itself.
     fn ranking_words(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<Vec<String>> {
         let in_vocabulary = |word: &str| -> Result<bool> {
-            Ok(searcher.doc_freq(&Term::from_field_text(self.fields.body_words, word))? > 0)
+            Ok(searcher.doc_freq(&Term::from_field_text(self.fields.words, word))? > 0)
         };
         let mut words: Vec<String> = Vec::new();
         for term in parsed.matching_terms() {
@@ -428,27 +499,72 @@ impl Engine {
     }
 }
 
-/// Matches `term` verbatim: one character by the unigram field, two by one bigram, longer terms as
-/// the phrase of their consecutive bigrams.
-fn occurs(term: &str, unigrams: Field, bigrams: Field) -> Box<dyn Query> {
+/// Matches `term` verbatim in a gram field: one character as every gram starting with it, two as
+/// one bigram, longer terms as a phrase of bigrams at their offsets. A phrase needs only enough
+/// bigrams to cover every character, so [`phrase_cover`] picks the fewest and rarest: a number such
+/// as 13.9亿元 is then found through 13, .9 and 亿元 instead of all five of its bigrams.
+fn occurs(searcher: &Searcher, term: &str, grams: Field) -> Result<Box<dyn Query>> {
     let chars: Vec<char> = term.chars().collect();
-    if chars.len() == 1 {
-        return Box::new(TermQuery::new(
-            Term::from_field_text(unigrams, term),
-            IndexRecordOption::WithFreqs,
-        ));
+    if let [character] = chars[..] {
+        return Ok(Box::new(CharQuery::new(grams, character)));
     }
-    let grams: Vec<Term> = chars
+    let bigrams: Vec<Term> = chars
         .windows(2)
-        .map(|pair| Term::from_field_text(bigrams, &pair.iter().collect::<String>()))
+        .map(|pair| Term::from_field_text(grams, &pair.iter().collect::<String>()))
         .collect();
-    if grams.len() == 1 {
-        return Box::new(TermQuery::new(
-            grams[0].clone(),
+    if let [bigram] = &bigrams[..] {
+        return Ok(Box::new(TermQuery::new(
+            bigram.clone(),
             IndexRecordOption::WithFreqs,
-        ));
+        )));
     }
-    Box::new(PhraseQuery::new(grams))
+    let doc_freqs = bigrams
+        .iter()
+        .map(|bigram| searcher.doc_freq(bigram))
+        .collect::<tantivy::Result<Vec<u64>>>()?;
+    if doc_freqs.contains(&0) {
+        return Ok(Box::new(EmptyQuery));
+    }
+    let cover = phrase_cover(&doc_freqs)
+        .into_iter()
+        .map(|offset| (offset, bigrams[offset].clone()))
+        .collect();
+    Ok(Box::new(PhraseQuery::new_with_offset(cover)))
+}
+
+/// The offsets of the bigrams (of at least two) that a phrase query intersects: the first and the
+/// last, every rare one (at most [`RARE_BIGRAM_FACTOR`] times as frequent as the rarest: each
+/// narrows the candidates whose positions must be checked), and between them, no two more than two
+/// characters apart (so that every character is covered) at the least total document frequency.
+fn phrase_cover(doc_freqs: &[u64]) -> Vec<usize> {
+    let rarest = doc_freqs.iter().copied().min().unwrap_or(0);
+    let rare = |offset: usize| doc_freqs[offset] <= rarest.saturating_mul(RARE_BIGRAM_FACTOR);
+    let cost = |offset: usize| doc_freqs[offset] + 1;
+    // best[i]: the cheapest choice of bigrams up to bigram i that covers characters 0..=i+1 and
+    // ends with bigram i, and the bigram chosen before it.
+    let mut best: Vec<(u64, Option<usize>)> = Vec::with_capacity(doc_freqs.len());
+    for offset in 0..doc_freqs.len() {
+        let entry = match offset {
+            0 => (cost(0), None),
+            1 => (cost(1) + best[0].0, Some(0)),
+            _ => {
+                let skip_allowed = !rare(offset - 1);
+                let previous = if skip_allowed && best[offset - 2].0 <= best[offset - 1].0 {
+                    offset - 2
+                } else {
+                    offset - 1
+                };
+                (cost(offset) + best[previous].0, Some(previous))
+            }
+        };
+        best.push(entry);
+    }
+    let mut cover = vec![doc_freqs.len() - 1];
+    while let Some(previous) = best[*cover.last().unwrap_or(&0)].1 {
+        cover.push(previous);
+    }
+    cover.reverse();
+    cover
 }
 
 fn describe(
@@ -481,5 +597,28 @@ fn describe(
         excluded,
         ranking_words,
         description,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phrase_cover;
+
+    #[test]
+    fn a_phrase_cover_keeps_both_ends_and_skips_at_most_one_bigram() {
+        // 招商引资: 招商 商引 引资 → 招商 and 引资 cover every character; 商引 is kept only when it is
+        // about as rare as they are.
+        assert_eq!(phrase_cover(&[50, 400, 60]), vec![0, 2]);
+        assert_eq!(phrase_cover(&[50, 40, 60]), vec![0, 1, 2]);
+        // Three characters need both bigrams.
+        assert_eq!(phrase_cover(&[5, 7]), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_phrase_cover_prefers_rare_bigrams() {
+        // 13.9亿元: 13 3. .9 9亿 亿元; the rare 3. and .9 are both kept, the frequent 9亿 is not.
+        assert_eq!(phrase_cover(&[900, 30, 20, 700, 5000]), vec![0, 1, 2, 4]);
+        assert_eq!(phrase_cover(&[900, 300, 20, 700, 5000]), vec![0, 2, 4]);
+        assert_eq!(phrase_cover(&[10, 1, 1000, 1, 10]), vec![0, 1, 3, 4]);
     }
 }

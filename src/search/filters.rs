@@ -3,15 +3,17 @@
 //! what there is, never a silently empty result.
 
 use std::fmt;
-use std::ops::Bound;
+use std::ops::Range;
+use std::sync::Arc;
 
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{DocId, SegmentReader, Term};
 
 use super::sections::resolve_sections;
 use crate::error::{Error, Result};
-use crate::indexer::{Catalog, CatalogDocument, Fields};
+use crate::indexer::{Catalog, CatalogDocument, ORDINAL_FIELD};
 
 /// Years from `from` to `to`, both included; an open end is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -147,37 +149,54 @@ pub fn select_documents<'c>(
 }
 
 /// The tantivy filter for `filters`, if any; scored 0 by the caller.
-pub fn filter_query(
-    fields: &Fields,
-    catalog: &Catalog,
-    filters: &Filters,
-) -> Result<Option<Box<dyn Query>>> {
+///
+/// Every filter names whole documents or whole sections, and the passages of either are a run of
+/// consecutive ordinals, so the catalog turns any combination of filters into ordinal ranges. The
+/// filter then only checks the ordinal column of the passages the query terms match.
+pub fn filter_query(catalog: &Catalog, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
+    let unfiltered = filters.doc.is_none()
+        && filters.issuer.is_none()
+        && filters.years.is_none()
+        && filters.section.is_none();
+    if unfiltered {
+        return Ok(None);
+    }
     let documents = select_documents(catalog, filters)?;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if filters.doc.is_some() {
-        clauses.push((Occur::Must, keyword(fields.doc, &documents[0].meta.id)));
+    let mut ranges: Vec<Range<u64>> = match &filters.section {
+        Some(spec) => resolve_sections(spec, &documents)?
+            .into_iter()
+            .map(|(document, section)| document.section_ordinals(section))
+            .collect(),
+        None => documents.iter().map(|d| d.ordinals()).collect(),
+    };
+    ranges.sort_by_key(|range| range.start);
+    // A filter may name a section and one of its subsections: merge overlapping runs.
+    let mut merged: Vec<Range<u64>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
     }
-    if let Some(issuer) = &filters.issuer {
-        clauses.push((Occur::Must, keyword(fields.issuer, issuer.trim())));
-    }
-    if let Some(years) = filters.years {
-        let bound = |year: Option<u32>| match year {
-            Some(year) => Bound::Included(Term::from_field_u64(fields.year, year as u64)),
-            None => Bound::Unbounded,
-        };
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(bound(years.from), bound(years.to))),
-        ));
-    }
-    if let Some(spec) = &filters.section {
-        let any: Vec<(Occur, Box<dyn Query>)> = resolve_sections(spec, &documents)?
-            .iter()
-            .map(|s| (Occur::Should, keyword(fields.sections, &s.citation)))
-            .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-    }
-    Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    Ok(Some(Box::new(ordinals_in(merged))))
+}
+
+/// Matches the passages whose ordinal lies in one of `ranges` (sorted, disjoint).
+fn ordinals_in(ranges: Vec<Range<u64>>) -> DocPredicateQuery {
+    let ranges = Arc::new(ranges);
+    FunctionPredicate::from(move |segment: &SegmentReader| {
+        let ordinals = segment.fast_fields().u64(ORDINAL_FIELD)?;
+        let ranges = Arc::clone(&ranges);
+        Ok(move |doc: DocId| {
+            ordinals.first(doc).is_some_and(|ordinal| {
+                let after = ranges.partition_point(|range| range.end <= ordinal);
+                ranges
+                    .get(after)
+                    .is_some_and(|range| range.contains(&ordinal))
+            })
+        })
+    })
+    .into()
 }
 
 /// An exact-match query on a keyword field.

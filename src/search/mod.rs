@@ -1,6 +1,7 @@
 //! Searching: the query language, section filters, the engine that ranks passages, the passages
 //! behind citations, and snippets.
 
+mod char_query;
 pub mod engine;
 pub mod filters;
 pub mod passages;

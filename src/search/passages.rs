@@ -1,8 +1,10 @@
 //! Reading passages back: the text behind a citation (a passage or a whole section) with its
 //! neighbours, and every passage in document order for export.
 
+use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::TermQuery;
+
+use tantivy::query::{Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
@@ -39,7 +41,8 @@ impl Engine {
     pub fn get(&self, citation: &str) -> Result<CitedText> {
         let wanted = crate::analysis::normalize_str(citation).to_ascii_lowercase();
         let searcher = self.reader.searcher();
-        let passage = self.passages_by(&searcher, self.fields.citation, &wanted)?;
+        let passage =
+            self.passages_matching(&searcher, &*keyword(self.fields.citation, &wanted))?;
         if let Some((ordinal, mut passage)) = passage.into_iter().next() {
             passage.previous = self.neighbour(&searcher, ordinal.checked_sub(1), &passage.doc)?;
             passage.next = self.neighbour(&searcher, ordinal.checked_add(1), &passage.doc)?;
@@ -51,10 +54,16 @@ impl Engine {
             .iter()
             .flat_map(|d| d.sections.iter().enumerate().map(move |(i, s)| (d, i, s)))
             .find(|(_, _, s)| s.citation == wanted);
-        let Some((document, index, _)) = section else {
+        let Some((document, index, section)) = section else {
             return Err(Error::UnknownCitation(citation.to_string()));
         };
-        let passages = self.passages_by(&searcher, self.fields.sections, &wanted)?;
+        let ordinals = document.section_ordinals(section);
+        let term = |ordinal: u64| Term::from_field_u64(self.fields.ordinal, ordinal);
+        let in_section = RangeQuery::new(
+            Bound::Included(term(ordinals.start)),
+            Bound::Excluded(term(ordinals.end)),
+        );
+        let passages = self.passages_matching(&searcher, &in_section)?;
         let first = passages
             .first()
             .and_then(|(ordinal, _)| ordinal.checked_sub(1));
@@ -104,16 +113,14 @@ impl Engine {
         Ok((passage.doc == doc).then_some(passage.citation))
     }
 
-    /// All passages with `value` in the keyword field `field`, with their ordinals, in document order.
-    fn passages_by(
+    /// All passages `query` matches, with their ordinals, in document order.
+    fn passages_matching(
         &self,
         searcher: &Searcher,
-        field: Field,
-        value: &str,
+        query: &dyn Query,
     ) -> Result<Vec<(u64, CitedText)>> {
-        let query = keyword(field, value);
         let mut found: Vec<(u64, CitedText)> = Vec::new();
-        for address in searcher.search(&*query, &DocSetCollector)? {
+        for address in searcher.search(query, &DocSetCollector)? {
             found.push(self.ordered_passage(&searcher.doc(address)?));
         }
         found.sort_by_key(|(ordinal, _)| *ordinal);
@@ -151,6 +158,7 @@ impl Engine {
         (ordinal, self.stored_passage(stored))
     }
 
+    /// A passage from its stored fields; title, year and heading path come from the catalog.
     pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
         let f = &self.fields;
         let text_of = |field: Field| {
@@ -161,22 +169,21 @@ impl Engine {
                 .to_string()
         };
         let doc = text_of(f.doc);
-        let section_path: Vec<String> = stored
-            .get_all(f.section_path)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
+        let document = self.catalog.document(&doc);
+        let section = stored.get_first(f.section).and_then(|v| v.as_u64());
+        let section_path: Vec<String> = match (document, section) {
+            (Some(document), Some(index)) if (index as usize) < document.sections.len() => document
+                .path_of(index as usize)
+                .iter()
+                .map(|s| s.label())
+                .collect(),
+            _ => Vec::new(),
+        };
         let citation = text_of(f.citation);
         CitedText {
             kind: "passage",
-            title: self
-                .catalog
-                .document(&doc)
-                .map(|d| d.meta.title.clone())
-                .unwrap_or_default(),
-            year: stored
-                .get_first(f.year)
-                .and_then(|v| v.as_u64())
-                .map(|y| y as u32),
+            title: document.map(|d| d.meta.title.clone()).unwrap_or_default(),
+            year: document.and_then(|d| d.meta.year),
             section: section_path.join(" > "),
             section_path,
             text: text_of(f.text),

@@ -64,17 +64,17 @@ fn parse_spec(spec: &str) -> SectionSpec {
     SectionSpec::Words(normalized)
 }
 
-/// The sections that `spec` names within `documents`.
+/// The sections that `spec` names within `documents`, each with its document.
 pub fn resolve_sections<'c>(
     spec: &str,
     documents: &[&'c CatalogDocument],
-) -> Result<Vec<&'c CatalogSection>> {
+) -> Result<Vec<(&'c CatalogDocument, &'c CatalogSection)>> {
     let parsed = parse_spec(spec);
     let mut matched = Vec::new();
     for document in documents {
         for section in &document.sections {
             let hit = match &parsed {
-                SectionSpec::Locator(locator) => section.locator() == locator,
+                SectionSpec::Locator(locator) => section.has_locator(locator),
                 SectionSpec::Numbered { level, number } => {
                     section.level == *level && section.number == *number
                 }
@@ -84,7 +84,7 @@ pub fn resolve_sections<'c>(
                 }
             };
             if hit {
-                matched.push(section);
+                matched.push((*document, section));
             }
         }
     }
