@@ -442,8 +442,7 @@ impl Engine {
     /// The words that rank the matching terms of `parsed`: each term cut by the index's own jieba
     /// vocabulary (the words jieba cut from the indexed passages), longest word first from the
     /// left, as a dictionary segmenter would. Every word that can score is a word of that
-    /// vocabulary, and the cut needs no dictionary load at query time. A one-character term ranks
-    /// by itself.
+    /// vocabulary (of two characters or more), and the cut needs no dictionary load at query time.
     fn ranking_words(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<Vec<String>> {
         let in_vocabulary = |word: &str| -> Result<bool> {
             Ok(searcher.doc_freq(&Term::from_field_text(self.fields.words, word))? > 0)
@@ -451,12 +450,6 @@ impl Engine {
         let mut words: Vec<String> = Vec::new();
         for term in parsed.matching_terms() {
             let chars: Vec<char> = term.text.chars().collect();
-            if chars.len() == 1 {
-                if in_vocabulary(&term.text)? && !words.contains(&term.text) {
-                    words.push(term.text.clone());
-                }
-                continue;
-            }
             let mut start = 0;
             while start + 1 < chars.len() {
                 let longest = (2..=(chars.len() - start).min(MAX_WORD_CHARS))
