@@ -280,6 +280,24 @@ fn all_terms_are_required() {
 }
 
 #[test]
+fn punctuation_inside_a_term_must_match_and_leading_marks_are_dropped() {
+    let listed = seed().search("二中、三中", &[]);
+    assert_eq!(listed["interpretation"]["mode"], "verbatim");
+    assert_eq!(
+        sorted(hit_citations(&listed)),
+        strings(&["gxq-2024:0", "gxq-2024:5.1"])
+    );
+    // The report lists them with 、, never with a comma: not a verbatim match.
+    let comma = seed().search("二中，三中", &[]);
+    assert_eq!(comma["interpretation"]["mode"], "words");
+    let leading = seed().search("、三中", &[]);
+    assert_eq!(
+        leading["interpretation"]["required"],
+        serde_json::json!([["三中"]])
+    );
+}
+
+#[test]
 fn a_compound_without_verbatim_match_falls_back_to_its_words() {
     let results = seed().search("招商引资基金", &[]);
     assert_eq!(results["interpretation"]["mode"], "words");

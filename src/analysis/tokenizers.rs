@@ -1,11 +1,11 @@
 //! Tokenizers for the index fields, and the one place that registers them.
 //!
 //! Two views of the same normalised text are indexed:
-//! - character grams with real positions ([`GramTokenizer`]): every character starts exactly one
-//!   token, the bigram it forms with the next character, or itself alone at the end of a value.
-//!   A longer term is the phrase of its consecutive bigrams; one character is every gram that starts
-//!   with it (see [`crate::search`]). Together they find any term that occurs verbatim, whatever a
-//!   segmenter makes of it.
+//! - character grams with real positions ([`GramTokenizer`]): every letter, digit or Chinese
+//!   character starts exactly one token, the bigram it forms with the next character (punctuation
+//!   included), or itself alone at the end of a value. A longer term is a phrase of its bigrams;
+//!   one character is every gram that starts with it (see [`crate::search`]). Together they find
+//!   any term that occurs verbatim, whatever a segmenter makes of it.
 //! - Chinese words from jieba ([`ChineseWordTokenizer`]), used for ranking: a passage where the query
 //!   is a real word scores above one where it only appears inside another word.
 //!
@@ -32,10 +32,12 @@ pub fn register_tokenizers(index: &Index) {
 }
 
 /// Emits, for the character at `i`, the bigram of it and the next character at position `i`, and
-/// for the last character, that character alone.
+/// for the last character, that character alone; punctuation marks start no gram.
 ///
 /// One token per character keeps the field as small as a bigram field while a one-character query
-/// still finds every occurrence (as a prefix of the grams). tantivy's own `NgramTokenizer` puts every
+/// still finds every occurrence (as a prefix of the grams). A mark is still found as the end of the
+/// bigram before it (`展，`), so a term with marks inside stays exact; grams that start with a mark
+/// would be a tenth of the tokens and match only queries that are punctuation. tantivy's own `NgramTokenizer` puts every
 /// gram at position 0, which makes phrase queries over grams meaningless; here a term of k
 /// characters is the phrase of its k-1 bigrams.
 #[derive(Clone, Default)]
@@ -71,9 +73,12 @@ pub struct GramStream<'a> {
 
 impl TokenStream for GramStream<'_> {
     fn advance(&mut self) -> bool {
-        let start = self.next_start;
         // `boundaries` holds one entry per char plus the end of the text.
         let chars = self.boundaries.len() - 1;
+        let mut start = self.next_start;
+        while start < chars && !self.text[self.boundaries[start]..].starts_with(is_word_char) {
+            start += 1;
+        }
         if start >= chars {
             return false;
         }
@@ -85,7 +90,7 @@ impl TokenStream for GramStream<'_> {
         self.token.position_length = 1;
         self.token.text.clear();
         self.token.text.push_str(&self.text[from..to]);
-        self.next_start += 1;
+        self.next_start = start + 1;
         true
     }
 
@@ -184,9 +189,18 @@ mod tests {
     }
 
     #[test]
-    fn grams_cover_numbers_and_signs() {
-        let tokens = texts(tokens_of(&mut GramTokenizer::default(), "水14.2%"));
-        assert_eq!(tokens, vec!["水1", "14", "4.", ".2", "2%", "%"]);
+    fn punctuation_ends_grams_but_starts_none() {
+        let tokens = tokens_of(&mut GramTokenizer::default(), "水14.2%，好");
+        assert_eq!(
+            tokens,
+            vec![
+                ("水1".to_string(), 0),
+                ("14".to_string(), 1),
+                ("4.".to_string(), 2),
+                ("2%".to_string(), 4),
+                ("好".to_string(), 7)
+            ]
+        );
     }
 
     #[test]

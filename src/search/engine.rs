@@ -28,6 +28,7 @@ use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
+use crate::analysis::normalize::is_word_char;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
 use crate::indexer::{self, Catalog, CatalogDocument, Fields, ORDINAL_FIELD};
@@ -495,64 +496,71 @@ impl Engine {
 /// Matches `term` verbatim in a gram field: one character as every gram starting with it, two as
 /// one bigram, longer terms as a phrase of bigrams at their offsets. A phrase needs only enough
 /// bigrams to cover every character, so [`phrase_cover`] picks the fewest and rarest: a number such
-/// as 13.9亿元 is then found through 13, .9 and 亿元 instead of all five of its bigrams.
+/// as 13.9亿元 is then found through 13, 3., .9 and 亿元 without the frequent 9亿. No gram starts
+/// with a punctuation mark, so a mark is covered by the bigram that ends with it; of two marks in
+/// a row, only the first is checked. The query parser drops the marks a term starts with.
 fn occurs(searcher: &Searcher, term: &str, grams: Field) -> Result<Box<dyn Query>> {
     let chars: Vec<char> = term.chars().collect();
     if let [character] = chars[..] {
         return Ok(Box::new(CharQuery::new(grams, character)));
     }
-    let bigrams: Vec<Term> = chars
+    let bigrams: Vec<(usize, Term)> = chars
         .windows(2)
-        .map(|pair| Term::from_field_text(grams, &pair.iter().collect::<String>()))
+        .enumerate()
+        .filter(|(_, pair)| is_word_char(pair[0]))
+        .map(|(offset, pair)| {
+            let text: String = pair.iter().collect();
+            (offset, Term::from_field_text(grams, &text))
+        })
         .collect();
-    if let [bigram] = &bigrams[..] {
+    if let [(_, bigram)] = &bigrams[..] {
         return Ok(Box::new(TermQuery::new(
             bigram.clone(),
             IndexRecordOption::WithFreqs,
         )));
     }
-    let doc_freqs = bigrams
-        .iter()
-        .map(|bigram| searcher.doc_freq(bigram))
-        .collect::<tantivy::Result<Vec<u64>>>()?;
-    if doc_freqs.contains(&0) {
-        return Ok(Box::new(EmptyQuery));
+    let mut candidates = Vec::with_capacity(bigrams.len());
+    for (offset, bigram) in &bigrams {
+        let doc_freq = searcher.doc_freq(bigram)?;
+        if doc_freq == 0 {
+            return Ok(Box::new(EmptyQuery));
+        }
+        candidates.push((*offset, doc_freq));
     }
-    let cover = phrase_cover(&doc_freqs)
+    let cover = phrase_cover(&candidates)
         .into_iter()
-        .map(|offset| (offset, bigrams[offset].clone()))
+        .map(|chosen| bigrams[chosen].clone())
         .collect();
     Ok(Box::new(PhraseQuery::new_with_offset(cover)))
 }
 
-/// The offsets of the bigrams (of at least two) that a phrase query intersects: the first and the
-/// last, every rare one (at most [`RARE_BIGRAM_FACTOR`] times as frequent as the rarest: each
-/// narrows the candidates whose positions must be checked), and between them, no two more than two
-/// characters apart (so that every character is covered) at the least total document frequency.
-fn phrase_cover(doc_freqs: &[u64]) -> Vec<usize> {
-    let rarest = doc_freqs.iter().copied().min().unwrap_or(0);
-    let rare = |offset: usize| doc_freqs[offset] <= rarest.saturating_mul(RARE_BIGRAM_FACTOR);
-    let cost = |offset: usize| doc_freqs[offset] + 1;
-    // best[i]: the cheapest choice of bigrams up to bigram i that covers characters 0..=i+1 and
-    // ends with bigram i, and the bigram chosen before it.
-    let mut best: Vec<(u64, Option<usize>)> = Vec::with_capacity(doc_freqs.len());
-    for offset in 0..doc_freqs.len() {
-        let entry = match offset {
+/// Which of a phrase's bigrams (offset and document frequency, in order, at least two) a phrase
+/// query intersects: the first and the last; every rare one (at most [`RARE_BIGRAM_FACTOR`] times
+/// as frequent as the rarest), since each narrows the candidates whose positions must be checked;
+/// and between them, at the least total document frequency, bigrams no more than two characters
+/// apart, so that every character stays covered (a gap only where no bigram exists).
+fn phrase_cover(bigrams: &[(usize, u64)]) -> Vec<usize> {
+    let rarest = bigrams.iter().map(|&(_, df)| df).min().unwrap_or(0);
+    let rare = |index: usize| bigrams[index].1 <= rarest.saturating_mul(RARE_BIGRAM_FACTOR);
+    let cost = |index: usize| bigrams[index].1 + 1;
+    // best[i]: the cheapest choice among bigrams 0..=i that ends with bigram i and covers every
+    // character up to its end, with the bigram chosen before it.
+    let mut best: Vec<(u64, Option<usize>)> = Vec::with_capacity(bigrams.len());
+    for index in 0..bigrams.len() {
+        let entry = match index {
             0 => (cost(0), None),
-            1 => (cost(1) + best[0].0, Some(0)),
             _ => {
-                let skip_allowed = !rare(offset - 1);
-                let previous = if skip_allowed && best[offset - 2].0 <= best[offset - 1].0 {
-                    offset - 2
-                } else {
-                    offset - 1
-                };
-                (cost(offset) + best[previous].0, Some(previous))
+                let may_skip = index >= 2
+                    && bigrams[index].0 - bigrams[index - 2].0 <= 2
+                    && !rare(index - 1)
+                    && best[index - 2].0 <= best[index - 1].0;
+                let previous = if may_skip { index - 2 } else { index - 1 };
+                (cost(index) + best[previous].0, Some(previous))
             }
         };
         best.push(entry);
     }
-    let mut cover = vec![doc_freqs.len() - 1];
+    let mut cover = vec![bigrams.len() - 1];
     while let Some(previous) = best[*cover.last().unwrap_or(&0)].1 {
         cover.push(previous);
     }
@@ -597,21 +605,35 @@ fn describe(
 mod tests {
     use super::phrase_cover;
 
+    /// Bigrams at consecutive offsets with these document frequencies.
+    fn consecutive(doc_freqs: &[u64]) -> Vec<(usize, u64)> {
+        doc_freqs.iter().copied().enumerate().collect()
+    }
+
     #[test]
     fn a_phrase_cover_keeps_both_ends_and_skips_at_most_one_bigram() {
         // 招商引资: 招商 商引 引资 → 招商 and 引资 cover every character; 商引 is kept only when it is
         // about as rare as they are.
-        assert_eq!(phrase_cover(&[50, 400, 60]), vec![0, 2]);
-        assert_eq!(phrase_cover(&[50, 40, 60]), vec![0, 1, 2]);
+        assert_eq!(phrase_cover(&consecutive(&[50, 400, 60])), vec![0, 2]);
+        assert_eq!(phrase_cover(&consecutive(&[50, 40, 60])), vec![0, 1, 2]);
         // Three characters need both bigrams.
-        assert_eq!(phrase_cover(&[5, 7]), vec![0, 1]);
+        assert_eq!(phrase_cover(&consecutive(&[5, 7])), vec![0, 1]);
     }
 
     #[test]
     fn a_phrase_cover_prefers_rare_bigrams() {
         // 13.9亿元: 13 3. .9 9亿 亿元; the rare 3. and .9 are both kept, the frequent 9亿 is not.
-        assert_eq!(phrase_cover(&[900, 30, 20, 700, 5000]), vec![0, 1, 2, 4]);
-        assert_eq!(phrase_cover(&[900, 300, 20, 700, 5000]), vec![0, 2, 4]);
-        assert_eq!(phrase_cover(&[10, 1, 1000, 1, 10]), vec![0, 1, 3, 4]);
+        let number = consecutive(&[900, 30, 20, 700, 5000]);
+        assert_eq!(phrase_cover(&number), vec![0, 1, 2, 4]);
+        let number = consecutive(&[900, 300, 20, 700, 5000]);
+        assert_eq!(phrase_cover(&number), vec![0, 2, 4]);
+        let rare_inside = consecutive(&[10, 1, 1000, 1, 10]);
+        assert_eq!(phrase_cover(&rare_inside), vec![0, 1, 3, 4]);
+    }
+
+    #[test]
+    fn a_phrase_cover_never_skips_across_a_missing_bigram() {
+        // 发展，改革: 发展 展， (，改 starts with a mark: no such gram) 改革 → all three are needed.
+        assert_eq!(phrase_cover(&[(0, 100), (1, 900), (3, 80)]), vec![0, 1, 2]);
     }
 }

@@ -152,8 +152,12 @@ fn normalized_term(text: &str, phrase: bool) -> std::result::Result<QueryTerm, S
             "{text:?} has no letter, digit or Chinese character to search for"
         ));
     }
+    // No gram starts with a punctuation mark (see the gram tokenizer), so a term cannot be pinned
+    // to the marks before its first letter, digit or character: they are left out.
     Ok(QueryTerm {
-        text: normalized,
+        text: normalized
+            .trim_start_matches(|c: char| !is_word_char(c))
+            .to_string(),
         phrase,
     })
 }
