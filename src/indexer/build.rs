@@ -229,12 +229,12 @@ fn write_generation(
         bytes_done: 0,
         bytes_total: fresh.iter().map(|i| i.bytes.len() as u64).sum(),
     };
-    for_each_parsed(fresh, threads, |input, parsed| {
+    for_each_parsed(fresh, threads, &fields, |input, parsed| {
         done.files_done += 1;
         done.bytes_done += input.bytes.len() as u64;
         progress(done);
-        let document = match parsed {
-            Ok(document) => document,
+        let (document, passages) = match parsed {
+            Ok(parsed) => parsed,
             Err(ReadError::Io { path, cause }) => {
                 return Err(Error::io(format!("cannot read {}", path.display()), cause))
             }
@@ -250,13 +250,9 @@ fn write_generation(
                 second: input.path.clone(),
             });
         }
-        for (offset, passage) in document.outline.passages.iter().enumerate() {
-            writer.add_document(passage_document(
-                &fields,
-                &document,
-                passage,
-                next_ordinal + offset as u64,
-            ))?;
+        for (offset, mut passage) in passages.into_iter().enumerate() {
+            passage.add_u64(fields.ordinal, next_ordinal + offset as u64);
+            writer.add_document(passage)?;
         }
         documents.push(CatalogDocument::of(&document, &input.hash, next_ordinal));
         next_ordinal += document.outline.passages.len() as u64;
@@ -307,11 +303,17 @@ fn link_generation(base: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Parses `inputs` on `threads` threads and hands each result to `handle` in input order.
+/// A parsed document and the tantivy documents of its passages (all but their ordinals, which
+/// depend on the documents before it).
+type Parsed = std::result::Result<(Document, Vec<TantivyDocument>), ReadError>;
+
+/// Parses `inputs` and makes their passages' tantivy documents on `threads` threads, and hands
+/// each result to `handle` in input order: the thread feeding the index writer only adds them.
 fn for_each_parsed(
     inputs: &[&Input],
     threads: usize,
-    mut handle: impl FnMut(&Input, std::result::Result<Document, ReadError>) -> Result<()>,
+    fields: &Fields,
+    mut handle: impl FnMut(&Input, Parsed) -> Result<()>,
 ) -> Result<()> {
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::sync_channel(threads * 4);
@@ -324,7 +326,10 @@ fn for_each_parsed(
                 let Some(input) = inputs.get(index) else {
                     break;
                 };
-                let parsed = ingest::parse_bytes(&input.path, &input.bytes);
+                let parsed = ingest::parse_bytes(&input.path, &input.bytes).map(|document| {
+                    let passages = passage_documents(fields, &document);
+                    (document, passages)
+                });
                 if sender.send((index, parsed)).is_err() {
                     break;
                 }
@@ -345,29 +350,37 @@ fn for_each_parsed(
     })
 }
 
-/// The tantivy document of one passage: its text as grams and words, the titles of its headings as
-/// grams (each a value of its own, so that no phrase spans two).
-fn passage_document(
-    fields: &Fields,
-    document: &Document,
-    passage: &ingest::Passage,
-    ordinal: u64,
-) -> TantivyDocument {
+/// The tantivy documents of a document's passages, without their ordinals: each passage's text as
+/// grams and words, the titles of its headings as grams (each a value of its own, so that no phrase
+/// spans two).
+fn passage_documents(fields: &Fields, document: &Document) -> Vec<TantivyDocument> {
     let meta = &document.meta;
-    let mut tantivy_doc = doc!(
-        fields.citation => format!("{}:{}", meta.id, passage.locator),
-        fields.doc => meta.id.clone(),
-        fields.ordinal => ordinal,
-        fields.text => passage.text.clone(),
-    );
-    if let Some(section) = passage.section {
-        tantivy_doc.add_u64(fields.section, section as u64);
-    }
-    for section in document.outline.path_of(passage.section) {
-        tantivy_doc.add_text(fields.headings, normalize_str(&section.title));
-    }
-    let body = normalize_str(&passage.text);
-    tantivy_doc.add_text(fields.grams, &body);
-    tantivy_doc.add_text(fields.words, body);
-    tantivy_doc
+    let titles: Vec<String> = document
+        .outline
+        .sections
+        .iter()
+        .map(|section| normalize_str(&section.title))
+        .collect();
+    document
+        .outline
+        .passages
+        .iter()
+        .map(|passage| {
+            let mut tantivy_doc = doc!(
+                fields.citation => format!("{}:{}", meta.id, passage.locator),
+                fields.doc => meta.id.clone(),
+                fields.text => passage.text.clone(),
+            );
+            if let Some(section) = passage.section {
+                tantivy_doc.add_u64(fields.section, section as u64);
+            }
+            for index in document.outline.path_indices(passage.section) {
+                tantivy_doc.add_text(fields.headings, &titles[index]);
+            }
+            let body = normalize_str(&passage.text);
+            tantivy_doc.add_text(fields.grams, &body);
+            tantivy_doc.add_text(fields.words, body);
+            tantivy_doc
+        })
+        .collect()
 }

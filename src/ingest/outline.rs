@@ -75,12 +75,12 @@ pub struct Outline {
 }
 
 impl Outline {
-    /// The sections from the top down to `section` (inclusive).
-    pub fn path_of(&self, section: Option<usize>) -> Vec<&Section> {
+    /// The indices of the sections from the top down to `section` (inclusive).
+    pub fn path_indices(&self, section: Option<usize>) -> Vec<usize> {
         let mut path = Vec::new();
         let mut current = section;
         while let Some(index) = current {
-            path.push(&self.sections[index]);
+            path.push(index);
             current = self.sections[index].parent;
         }
         path.reverse();
@@ -551,9 +551,9 @@ mod tests {
             vec!["1.p1", "1.1.p1", "1.1.p2", "1.2", "2.1.p1", "2.1.1"]
         );
         let path: Vec<String> = outline
-            .path_of(outline.passages[5].section)
-            .iter()
-            .map(|s| s.label())
+            .path_indices(outline.passages[5].section)
+            .into_iter()
+            .map(|index| outline.sections[index].label())
             .collect();
         assert_eq!(path, vec!["二、今年工作", "1.稳增长", "（1）消费"]);
     }
