@@ -28,5 +28,17 @@ fi
 
 export BAOGAO_BIN="$root/target/release/baogao"
 export PEERS="${PEERS:-grep sqlite_fts5 whoosh_jieba tantivy_py baogao}"
-export CORPUS_DIR="${CORPUS_DIR:-none}"
+corpus="${CORPUS_DIR:-none}"
+# run_all.sh runs from the harness copy: a relative folder must be made absolute.
+if [ "$corpus" != none ]; then corpus="$(realpath "$corpus")"; fi
+export CORPUS_DIR="$corpus"
 "$work/run_all.sh" "$queries" "$qrels"
+
+# The harness times baogao through a pipe (20 hits with their text, as JSON); the peers it times in
+# process. For the same measure, time baogao's ranking in process on the same index and queries.
+if [[ " $PEERS " == *" baogao "* ]]; then
+  cut -f2 "$queries" > "$work/queries.txt"
+  echo "baogao in process on the same index and queries (total and top 10 addresses, as the peers' ids):"
+  cargo bench --quiet --manifest-path "$root/Cargo.toml" --bench search -- \
+    --index "$work/indexes/baogao/index" --queries "$work/queries.txt" --rank-only --limit 10 --rounds 5
+fi

@@ -62,6 +62,8 @@ class Searcher:
     def __init__(self, indexdir):
         with open(os.path.join(indexdir, MAP_FILE), encoding="utf-8") as f:
             self.ids = json.load(f)
+        # Exact text to id, per document: most hits are found here in one look-up.
+        self.exact = {doc: {text: pid for text, pid in reversed(passages)} for doc, passages in self.ids.items()}
         self.process = subprocess.Popen(
             [BINARY, "search", "--batch", "--limit", str(BATCH_LIMIT), "--index", os.path.join(indexdir, "index")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
@@ -79,7 +81,7 @@ class Searcher:
 
     def harness_id(self, doc, text):
         passages = self.ids.get(doc, [])
-        exact = next((pid for passage, pid in passages if passage == text), None)
+        exact = self.exact.get(doc, {}).get(text)
         # The harness keeps footnote marks (`[^47]`) that baogao drops with the rest of the mark-up.
         return exact or next((pid for passage, pid in passages if text in FOOTNOTE.sub("", passage)), None)
 
