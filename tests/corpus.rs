@@ -415,6 +415,33 @@ fn a_changed_file_is_indexed_alone_and_replaces_its_passages() {
     );
     assert_eq!(workspace.search("饭团科技", &[])["total"], 1);
     assert_eq!(workspace.search("经济发展企稳回升", &[])["total"], 0);
+    // Filters follow the re-indexed document to its new passages.
+    let filtered = workspace.search("饭团科技", &["--doc", "2020-东营市", "--year", "2020"]);
+    assert_eq!(filtered["total"], 1);
+    assert_eq!(
+        workspace.search("饭团科技", &["--year", "2024"])["total"],
+        0
+    );
+    let citation = filtered["hits"][0]["citation"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let section = citation
+        .rsplit_once('.')
+        .map_or(citation.as_str(), |(s, _)| s);
+    let cited: Value =
+        serde_json::from_str(&workspace.ok(&["get", section, "--json", "--index", "index"]))
+            .unwrap();
+    let passages: Vec<&str> = cited["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(
+        passages.contains(&citation.as_str()),
+        "{section}: {passages:?}"
+    );
     assert!(
         workspace.search("新质生产力", &[])["total"]
             .as_u64()
