@@ -174,42 +174,31 @@ mod tests {
         tokens.into_iter().map(|(text, _)| text).collect()
     }
 
+    /// The grams of `text` as (gram, position) pairs.
+    fn grams(text: &str) -> Vec<(String, usize)> {
+        tokens_of(&mut GramTokenizer::default(), text)
+    }
+
+    fn pairs(expected: &[(&str, usize)]) -> Vec<(String, usize)> {
+        expected.iter().map(|&(t, p)| (t.to_string(), p)).collect()
+    }
+
     #[test]
     fn every_character_starts_one_gram_at_its_position() {
-        let tokens = tokens_of(&mut GramTokenizer::default(), "华勤技术");
-        assert_eq!(
-            tokens,
-            vec![
-                ("华勤".to_string(), 0),
-                ("勤技".to_string(), 1),
-                ("技术".to_string(), 2),
-                ("术".to_string(), 3)
-            ]
-        );
+        let expected = [("华勤", 0), ("勤技", 1), ("技术", 2), ("术", 3)];
+        assert_eq!(grams("华勤技术"), pairs(&expected));
     }
 
     #[test]
     fn punctuation_ends_grams_but_starts_none() {
-        let tokens = tokens_of(&mut GramTokenizer::default(), "水14.2%，好");
-        assert_eq!(
-            tokens,
-            vec![
-                ("水1".to_string(), 0),
-                ("14".to_string(), 1),
-                ("4.".to_string(), 2),
-                ("2%".to_string(), 4),
-                ("好".to_string(), 7)
-            ]
-        );
+        let expected = [("水1", 0), ("14", 1), ("4.", 2), ("2%", 4), ("好", 7)];
+        assert_eq!(grams("水14.2%，好"), pairs(&expected));
     }
 
     #[test]
     fn one_character_is_one_gram_and_nothing_is_none() {
-        assert_eq!(
-            tokens_of(&mut GramTokenizer::default(), "水"),
-            vec![("水".to_string(), 0)]
-        );
-        assert!(tokens_of(&mut GramTokenizer::default(), "").is_empty());
+        assert_eq!(grams("水"), pairs(&[("水", 0)]));
+        assert!(grams("").is_empty());
     }
 
     #[test]
