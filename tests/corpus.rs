@@ -290,6 +290,28 @@ fn docs_lists_twenty_reports_with_issuer_and_year() {
     assert_eq!(state_council["year"], 2024);
 }
 
+/// Citations of one page of hits for `query`.
+fn page(query: &str, limit: usize, offset: usize) -> Vec<String> {
+    let (limit, offset) = (limit.to_string(), offset.to_string());
+    let args = [
+        "search", query, "--json", "--index", "index", "--limit", &limit, "--offset", &offset,
+    ];
+    let results: Value = serde_json::from_str(&indexed().ok(&args)).unwrap();
+    util::hit_citations(&results)
+}
+
+#[test]
+fn pages_of_hits_neither_overlap_nor_skip() {
+    // Well past the window of hits that the word and phrase boosts re-rank.
+    let all = page("发展", 80, 0);
+    assert_eq!(all.len(), 80);
+    let paged: Vec<String> = (0..80)
+        .step_by(10)
+        .flat_map(|offset| page("发展", 10, offset))
+        .collect();
+    assert_eq!(paged, all);
+}
+
 #[test]
 fn year_ranges_issuers_and_docs_filter_searches() {
     let workspace = indexed();

@@ -39,7 +39,7 @@ pub const MAX_LIMIT: usize = 100;
 /// Weight of a match in a heading against one in the passage text.
 const HEADING_BOOST: f32 = 0.5;
 /// Passages of the first phase that the boosts re-rank (more when a page reaches further).
-pub const RESCORE_WINDOW: usize = 30;
+const RESCORE_WINDOW: usize = 30;
 /// Weight of each query word that jieba also cut from the passage.
 const WORD_BOOST: f32 = 0.5;
 /// Longest word looked up for ranking; jieba's dictionary words are shorter.
@@ -330,8 +330,9 @@ impl Engine {
         ])))
     }
 
-    /// The second phase: adds the boosts to the first phase's candidates and sorts them, equal
-    /// scores in document order.
+    /// The second phase: adds the boosts to the first [`RESCORE_WINDOW`] of the first phase's
+    /// candidates (in its order) and sorts them, then the other candidates; equal scores in
+    /// document order.
     fn rescore(
         &self,
         searcher: &Searcher,
@@ -351,6 +352,9 @@ impl Engine {
                 (score, ordinal.unwrap_or(0), address)
             })
             .collect();
+        // Only the window is re-ranked, whatever page is asked for, so that pages never overlap;
+        // boosts only add, so the window still ranks above the rest.
+        let mut rest = scored.split_off(scored.len().min(RESCORE_WINDOW));
         if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
             let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
             // A scorer only moves forward: visit the candidates segment by segment, in doc order.
@@ -370,9 +374,14 @@ impl Engine {
                 }
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let by_score_then_ordinal = |a: &(f32, u64, DocAddress), b: &(f32, u64, DocAddress)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        };
+        scored.sort_by(by_score_then_ordinal);
+        rest.sort_by(by_score_then_ordinal);
         Ok(scored
             .into_iter()
+            .chain(rest)
             .map(|(score, _, address)| (score, address))
             .collect())
     }
