@@ -37,9 +37,9 @@ pub fn register_tokenizers(index: &Index) {
 /// One token per character keeps the field as small as a bigram field while a one-character query
 /// still finds every occurrence (as a prefix of the grams). A mark is still found as the end of the
 /// bigram before it (`展，`), so a term with marks inside stays exact; grams that start with a mark
-/// would be a tenth of the tokens and match only queries that are punctuation. tantivy's own `NgramTokenizer` puts every
-/// gram at position 0, which makes phrase queries over grams meaningless; here a term of k
-/// characters is the phrase of its k-1 bigrams.
+/// would be a tenth of the tokens and match only queries that are punctuation. tantivy's own
+/// `NgramTokenizer` puts every gram at position 0, which makes phrase queries over grams
+/// meaningless; here a term of k characters is the phrase of its k-1 bigrams.
 #[derive(Clone, Default)]
 pub struct GramTokenizer {
     boundaries: Vec<usize>,

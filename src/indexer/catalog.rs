@@ -60,15 +60,8 @@ pub struct CatalogSection {
 }
 
 impl CatalogSection {
-    /// The section's locator (citation without `doc:`).
-    pub fn locator(&self) -> &str {
-        self.citation
-            .split_once(':')
-            .map_or("", |(_, locator)| locator)
-    }
-
-    /// Whether the section's locator is `locator`, without searching the citation for its colon
-    /// (section filters ask this of every section of every document).
+    /// Whether the section's locator (its citation without `doc:`) is `locator`, checked from the
+    /// end of the citation: section filters ask this of every section of every document.
     pub fn has_locator(&self, locator: &str) -> bool {
         self.citation
             .strip_suffix(locator)

@@ -8,21 +8,25 @@
 //! *How high* it ranks is decided in two phases, as search engines rescore a window of top hits:
 //! BM25 over the match (a heading match weighing half a text match) picks the best
 //! [`RESCORE_WINDOW`] passages while the same pass counts every match; then those passages gain
-//! boosts for the query's jieba words that jieba also cut from their text, and for
-//! the query's terms standing together as one phrase. A single term that occurs nowhere verbatim falls back to its jieba
-//! dictionary words, all required; the result says which interpretation ran.
+//! boosts for the query's jieba words that jieba also cut from their text, and for the query's
+//! terms standing together as one phrase. A single term that occurs nowhere verbatim falls back to
+//! its jieba dictionary words, all required; the result says which interpretation ran.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
+use std::cmp::Reverse;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
     Query, Scorer, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
@@ -38,7 +42,8 @@ pub const MAX_LIMIT: usize = 100;
 
 /// Weight of a match in a heading against one in the passage text.
 const HEADING_BOOST: f32 = 0.5;
-/// Passages of the first phase that the boosts re-rank (more when a page reaches further).
+/// Passages of the first phase that the boosts re-rank, whatever page is asked for; later hits
+/// keep their first-phase order.
 const RESCORE_WINDOW: usize = 30;
 /// Weight of each query word that jieba also cut from the passage.
 const WORD_BOOST: f32 = 0.5;
@@ -258,8 +263,25 @@ impl Engine {
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let matching = self.matching_query(searcher, parsed, filter)?;
         let window = (request.offset + request.limit).max(RESCORE_WINDOW);
-        let first_phase = TopDocs::with_limit(window).order_by_score();
+        // Equal scores keep document order, whatever segment a passage landed in, so the sort key
+        // is (score, earliest ordinal first): which passages make the rescore window must not
+        // depend on how the build spread them over segments.
+        let first_phase = TopDocs::with_limit(window).tweak_score(|segment: &SegmentReader| {
+            let ordinals = segment
+                .fast_fields()
+                .u64(ORDINAL_FIELD)
+                .ok()
+                .map(|column| column.first_or_default_col(0));
+            move |doc: DocId, score: Score| {
+                let ordinal = ordinals.as_ref().map_or(0, |column| column.get_val(doc));
+                (score, Reverse(ordinal))
+            }
+        });
         let (candidates, total) = searcher.search(&*matching, &(first_phase, Count))?;
+        let candidates = candidates
+            .into_iter()
+            .map(|((score, Reverse(ordinal)), address)| (score, ordinal, address))
+            .collect();
         if request.limit == 0 {
             return Ok((total, Vec::new()));
         }
@@ -331,30 +353,18 @@ impl Engine {
     }
 
     /// The second phase: adds the boosts to the first [`RESCORE_WINDOW`] of the first phase's
-    /// candidates (in its order) and sorts them, then the other candidates; equal scores in
-    /// document order.
+    /// candidates (score, ordinal, address, in its order) and sorts them, then the other
+    /// candidates; equal scores in document order.
     fn rescore(
         &self,
         searcher: &Searcher,
-        candidates: Vec<(f32, DocAddress)>,
+        mut scored: Vec<(f32, u64, DocAddress)>,
         parsed: &ParsedQuery,
         words: &[String],
     ) -> Result<Vec<(f32, DocAddress)>> {
-        let ordinals = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.fast_fields().u64(ORDINAL_FIELD))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let mut scored: Vec<(f32, u64, DocAddress)> = candidates
-            .into_iter()
-            .map(|(score, address)| {
-                let ordinal = ordinals[address.segment_ord as usize].first(address.doc_id);
-                (score, ordinal.unwrap_or(0), address)
-            })
-            .collect();
         // Only the window is re-ranked, whatever page is asked for, so that pages never overlap;
         // boosts only add, so the window still ranks above the rest.
-        let mut rest = scored.split_off(scored.len().min(RESCORE_WINDOW));
+        let rest = scored.split_off(scored.len().min(RESCORE_WINDOW));
         if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
             let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
             // A scorer only moves forward: visit the candidates segment by segment, in doc order.
@@ -374,11 +384,8 @@ impl Engine {
                 }
             }
         }
-        let by_score_then_ordinal = |a: &(f32, u64, DocAddress), b: &(f32, u64, DocAddress)| {
-            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-        };
-        scored.sort_by(by_score_then_ordinal);
-        rest.sort_by(by_score_then_ordinal);
+        // The rest is in the first phase's order already.
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(scored
             .into_iter()
             .chain(rest)

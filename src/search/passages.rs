@@ -2,8 +2,8 @@
 //! neighbours, and every passage in document order for export.
 
 use std::ops::Bound;
-use tantivy::collector::{DocSetCollector, TopDocs};
 
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
