@@ -351,8 +351,8 @@ fn for_each_parsed(
 }
 
 /// The tantivy documents of a document's passages, without their ordinals: each passage's text as
-/// grams and words, the titles of its headings as grams (each a value of its own, so that no phrase
-/// spans two).
+/// grams and words, and the titles of its headings as more gram values (each a value of its own,
+/// so that no phrase spans two).
 fn passage_documents(fields: &Fields, document: &Document) -> Vec<TantivyDocument> {
     let meta = &document.meta;
     let titles: Vec<String> = document
@@ -375,7 +375,7 @@ fn passage_documents(fields: &Fields, document: &Document) -> Vec<TantivyDocumen
                 tantivy_doc.add_u64(fields.section, section as u64);
             }
             for index in document.outline.path_indices(passage.section) {
-                tantivy_doc.add_text(fields.headings, &titles[index]);
+                tantivy_doc.add_text(fields.grams, &titles[index]);
             }
             let body = normalize_str(&passage.text);
             tantivy_doc.add_text(fields.grams, &body);

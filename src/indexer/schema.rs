@@ -1,9 +1,10 @@
 //! The index schema, as one struct of named fields.
 //!
 //! Searchable text is indexed two ways: character grams with positions (the recall guarantee) and
-//! jieba words (ranking). A passage's heading titles get a gram field of their own, so that words
-//! found only in a heading still find the section's passages while a match in the text itself
-//! ranks higher. Only what a hit shows and what cannot be read from the catalog is stored.
+//! jieba words (ranking). A passage's gram field also holds the titles of its headings, so that
+//! words found only in a heading still find the section's passages with one posting list a term;
+//! the jieba words are the text's alone, so a match in the text itself ranks higher. Only what a
+//! hit shows and what cannot be read from the catalog is stored.
 
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -30,10 +31,9 @@ pub struct Fields {
     pub section: Field,
     /// The passage text exactly as in the source (stored only).
     pub text: Field,
-    /// The text as character grams (see [`crate::analysis::tokenizers`]).
+    /// The text and the titles of the enclosing headings as character grams (see
+    /// [`crate::analysis::tokenizers`]), one value each: grams never span two values.
     pub grams: Field,
-    /// The titles of the enclosing headings as character grams, one value each.
-    pub headings: Field,
     /// jieba words of the text.
     pub words: Field,
 }
@@ -58,7 +58,6 @@ impl Fields {
             section: builder.add_u64_field("section", STORED),
             text: builder.add_text_field("text", STORED),
             grams: builder.add_text_field("grams", analyzed(GRAMS, positions)),
-            headings: builder.add_text_field("headings", analyzed(GRAMS, positions)),
             words: builder.add_text_field("words", analyzed(WORDS, IndexRecordOption::WithFreqs)),
         };
         (builder.build(), fields)

@@ -6,9 +6,9 @@
 //! consecutive bigrams. That match decides *whether* a passage is a hit.
 //!
 //! *How high* it ranks is decided in two phases, as search engines rescore a window of top hits:
-//! BM25 over the match (a heading match weighing half a text match) picks the best
-//! [`RESCORE_WINDOW`] passages while the same pass counts every match; then those passages gain
-//! boosts for the query's jieba words that jieba also cut from their text, and for the query's
+//! BM25 over the match picks the best [`RESCORE_WINDOW`] passages while the same pass counts every
+//! match; then those passages gain boosts for the query's jieba words that jieba also cut from
+//! their text (not from their headings, so a match in the text ranks higher), and for the query's
 //! terms standing together as one phrase. A single term that occurs nowhere verbatim falls back to
 //! its jieba dictionary words, all required; the result says which interpretation ran.
 
@@ -40,8 +40,6 @@ use crate::indexer::{self, Catalog, CatalogDocument, Fields, ORDINAL_FIELD};
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
-/// Weight of a match in a heading against one in the passage text.
-const HEADING_BOOST: f32 = 0.5;
 /// Passages of the first phase that the boosts re-rank, whatever page is asked for; later hits
 /// keep their first-phase order.
 const RESCORE_WINDOW: usize = 30;
@@ -337,19 +335,10 @@ impl Engine {
         })
     }
 
-    /// Matches passages whose text or heading contains `term` verbatim.
+    /// Matches passages whose text or heading contains `term` verbatim: both are values of the
+    /// grams field, so one posting list a gram answers.
     fn occurs_in_passage(&self, searcher: &Searcher, term: &str) -> Result<Box<dyn Query>> {
-        let f = &self.fields;
-        Ok(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, occurs(searcher, term, f.grams)?),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    occurs(searcher, term, f.headings)?,
-                    HEADING_BOOST,
-                )),
-            ),
-        ])))
+        occurs(searcher, term, self.fields.grams)
     }
 
     /// The second phase: adds the boosts to the first [`RESCORE_WINDOW`] of the first phase's
@@ -418,7 +407,7 @@ impl Engine {
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    occurs(searcher, &joined, f.grams)?,
+                    self.occurs_in_passage(searcher, &joined)?,
                     PHRASE_BOOST,
                 )),
             ));
