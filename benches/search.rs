@@ -7,7 +7,12 @@
 //! `--queries FILE` (one query a line; after a tab, `section=…` or `year=…` filters it);
 //! `--rounds N`, `--limit N` (hits per query, default 10);
 //! `--rank-only`: time `Engine::rank` (total and top addresses, no stored text, no snippets), the
-//! same work as the peers' searches that return ids.
+//! same work as the peers' searches that return ids; `--consecutive`: run each query its rounds in
+//! a row before the next query, as the peer harness does (by default every round runs through all
+//! queries, so that no query finds the caches warm from itself).
+//!
+//! Besides p50/p99 of all timings, it prints the statistic the peer harness reports: the median
+//! over queries of each query's median time.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -21,6 +26,7 @@ struct Options {
     rounds: usize,
     limit: usize,
     rank_only: bool,
+    consecutive: bool,
 }
 
 fn options() -> Options {
@@ -30,6 +36,7 @@ fn options() -> Options {
         rounds: 20,
         limit: 10,
         rank_only: false,
+        consecutive: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -40,6 +47,7 @@ fn options() -> Options {
             "--rounds" => options.rounds = value().parse().expect("--rounds N"),
             "--limit" => options.limit = value().parse().expect("--limit N"),
             "--rank-only" => options.rank_only = true,
+            "--consecutive" => options.consecutive = true,
             // cargo bench passes --bench to harness-less benchmarks.
             _ => {}
         }
@@ -113,25 +121,53 @@ fn main() -> baogao::Result<()> {
         hits += engine.search(request)?.total;
     }
     let mut samples = Vec::with_capacity(requests.len() * options.rounds);
-    let mut slowest: Vec<(f64, &str)> = requests.iter().map(|r| (0.0, r.query.as_str())).collect();
-    for _ in 0..options.rounds {
-        for (request, slow) in requests.iter().zip(slowest.iter_mut()) {
-            let started = Instant::now();
-            if options.rank_only {
-                std::hint::black_box(engine.rank(request)?);
-            } else {
-                std::hint::black_box(engine.search(request)?);
-            }
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            samples.push(ms);
-            slow.0 += ms / options.rounds as f64;
+    // Each query's times, for the statistic the peer harness reports: the median over queries of
+    // each query's median time.
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::with_capacity(options.rounds); requests.len()];
+    let order: Vec<usize> = if options.consecutive {
+        (0..requests.len())
+            .flat_map(|query| std::iter::repeat_n(query, options.rounds))
+            .collect()
+    } else {
+        (0..options.rounds)
+            .flat_map(|_| 0..requests.len())
+            .collect()
+    };
+    for query in order {
+        let (request, times) = (&requests[query], &mut per_query[query]);
+        let started = Instant::now();
+        if options.rank_only {
+            std::hint::black_box(engine.rank(request)?);
+        } else {
+            std::hint::black_box(engine.search(request)?);
         }
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        samples.push(ms);
+        times.push(ms);
     }
+    let mut query_medians: Vec<f64> = per_query
+        .iter_mut()
+        .map(|times| {
+            times.sort_by(f64::total_cmp);
+            percentile(times, 50.0)
+        })
+        .collect();
+    let mut slowest: Vec<(f64, &str)> = per_query
+        .iter()
+        .zip(&requests)
+        .map(|(times, r)| {
+            (
+                times.iter().sum::<f64>() / times.len() as f64,
+                r.query.as_str(),
+            )
+        })
+        .collect();
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    query_medians.sort_by(f64::total_cmp);
     samples.sort_by(f64::total_cmp);
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
     println!(
-        "{}: {} queries x {} rounds on {} ({} hits in all): p50 {:.3} ms, p99 {:.3} ms, mean {:.3} ms, max {:.3} ms",
+        "{}: {} queries x {} rounds on {} ({} hits in all): p50 {:.3} ms, p99 {:.3} ms, mean {:.3} ms, max {:.3} ms; median of the per-query medians {:.3} ms",
         if options.rank_only { "rank only" } else { "search with snippets" },
         requests.len(),
         options.rounds,
@@ -140,7 +176,8 @@ fn main() -> baogao::Result<()> {
         percentile(&samples, 50.0),
         percentile(&samples, 99.0),
         mean,
-        samples[samples.len() - 1]
+        samples[samples.len() - 1],
+        percentile(&query_medians, 50.0)
     );
     let worst: Vec<String> = slowest
         .iter()

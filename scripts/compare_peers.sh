@@ -35,10 +35,12 @@ export CORPUS_DIR="$corpus"
 "$work/run_all.sh" "$queries" "$qrels"
 
 # The harness times baogao through a pipe (20 hits with their text, as JSON); the peers it times in
-# process. For the same measure, time baogao's ranking in process on the same index and queries.
+# process. For the same measure, time baogao's ranking in process on the same index and queries,
+# as the harness times a peer: each query 5 times in a row, the median over queries of each
+# query's median.
 if [[ " $PEERS " == *" baogao "* ]]; then
   cut -f2 "$queries" > "$work/queries.txt"
   echo "baogao in process on the same index and queries (total and top 10 addresses, as the peers' ids):"
   cargo bench --quiet --manifest-path "$root/Cargo.toml" --bench search -- \
-    --index "$work/indexes/baogao/index" --queries "$work/queries.txt" --rank-only --limit 10 --rounds 5
+    --index "$work/indexes/baogao/index" --queries "$work/queries.txt" --rank-only --limit 10 --rounds 5 --consecutive
 fi
