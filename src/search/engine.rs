@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use std::cmp::Reverse;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
@@ -24,8 +24,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
 use super::char_query::CharQuery;
@@ -263,22 +262,19 @@ impl Engine {
         let window = (request.offset + request.limit).max(RESCORE_WINDOW);
         // Equal scores keep document order, whatever segment a passage landed in, so the sort key
         // is (score, earliest ordinal first): which passages make the rescore window must not
-        // depend on how the build spread them over segments.
-        let first_phase = TopDocs::with_limit(window).tweak_score(|segment: &SegmentReader| {
-            let ordinals = segment
-                .fast_fields()
-                .u64(ORDINAL_FIELD)
-                .ok()
-                .map(|column| column.first_or_default_col(0));
-            move |doc: DocId, score: Score| {
-                let ordinal = ordinals.as_ref().map_or(0, |column| column.get_val(doc));
-                (score, Reverse(ordinal))
-            }
-        });
+        // depend on how the build spread them over segments. The ordinal is read lazily, only for
+        // a passage whose score reaches the window's lowest.
+        let first_phase = TopDocs::with_limit(window).order_by((
+            (SortBySimilarityScore, Order::Desc),
+            (
+                SortByStaticFastValue::<u64>::for_field(ORDINAL_FIELD),
+                Order::Asc,
+            ),
+        ));
         let (candidates, total) = searcher.search(&*matching, &(first_phase, Count))?;
         let candidates = candidates
             .into_iter()
-            .map(|((score, Reverse(ordinal)), address)| (score, ordinal, address))
+            .map(|((score, ordinal), address)| (score, ordinal.unwrap_or_default(), address))
             .collect();
         if request.limit == 0 {
             return Ok((total, Vec::new()));
