@@ -13,11 +13,12 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::IndexSettings;
-use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{
+    doc, Index, IndexSettings, IndexSortByField, IndexWriter, Order, TantivyDocument, Term,
+};
 
 use super::catalog::{self, Catalog, CatalogDocument};
-use super::schema::Fields;
+use super::schema::{Fields, ORDINAL_FIELD};
 use super::{
     collect_report_files, current_generation, make_current, new_generation_name,
     remove_old_generations,
@@ -273,10 +274,16 @@ fn write_generation(
     Ok((catalog, indexed, skipped))
 }
 
-/// Index settings: stored text compressed with zstd (a third smaller than lz4 on Chinese text).
+/// Index settings: stored text compressed with zstd (a third smaller than lz4 on Chinese text), and
+/// every segment sorted by ordinal, merged ones too, so that a lower doc id is always an earlier
+/// passage (the first phase of ranking relies on it).
 fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+        sort_by_field: Some(IndexSortByField {
+            field: ORDINAL_FIELD.to_string(),
+            order: Order::Asc,
+        }),
         ..IndexSettings::default()
     }
 }

@@ -16,25 +16,25 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
-    Query, Scorer, TermQuery,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument, Term,
 };
 
 use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
+use super::first_phase::{Candidate, FirstPhase};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
 use crate::analysis::normalize::is_word_char;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
-use crate::indexer::{self, Catalog, CatalogDocument, Fields, ORDINAL_FIELD};
+use crate::indexer::{self, Catalog, CatalogDocument, Fields};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
@@ -259,23 +259,20 @@ impl Engine {
         request: &SearchRequest,
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let matching = self.matching_query(searcher, parsed, filter)?;
-        let window = (request.offset + request.limit).max(RESCORE_WINDOW);
-        // Equal scores keep document order, whatever segment a passage landed in, so the sort key
-        // is (score, earliest ordinal first): which passages make the rescore window must not
-        // depend on how the build spread them over segments. The ordinal is read lazily, only for
-        // a passage whose score reaches the window's lowest.
-        let first_phase = TopDocs::with_limit(window).order_by((
-            (SortBySimilarityScore, Order::Desc),
+        let weight = matching.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let first_phase = FirstPhase {
+            limit: (request.offset + request.limit).max(RESCORE_WINDOW),
+        };
+        let (candidates, total) = if matching.is::<TermQuery>() {
+            // A single gram's count is its document frequency, so the first phase need not see
+            // every match and may skip blocks that cannot enter the window.
             (
-                SortByStaticFastValue::<u64>::for_field(ORDINAL_FIELD),
-                Order::Asc,
-            ),
-        ));
-        let (candidates, total) = searcher.search(&*matching, &(first_phase, Count))?;
-        let candidates = candidates
-            .into_iter()
-            .map(|((score, ordinal), address)| (score, ordinal.unwrap_or_default(), address))
-            .collect();
+                collect(searcher, &*weight, &first_phase)?,
+                collect(searcher, &*weight, &Count)?,
+            )
+        } else {
+            collect(searcher, &*weight, &(first_phase, Count))?
+        };
         if request.limit == 0 {
             return Ok((total, Vec::new()));
         }
@@ -343,7 +340,7 @@ impl Engine {
     fn rescore(
         &self,
         searcher: &Searcher,
-        mut scored: Vec<(f32, u64, DocAddress)>,
+        mut scored: Vec<Candidate>,
         parsed: &ParsedQuery,
         words: &[String],
     ) -> Result<Vec<(f32, DocAddress)>> {
@@ -500,6 +497,22 @@ impl Engine {
 /// as 13.9亿元 is then found through 13, 3., .9 and 亿元 without the frequent 9亿. No gram starts
 /// with a punctuation mark, so a mark is covered by the bigram that ends with it; of two marks in
 /// a row, only the first is checked. The query parser drops the marks a term starts with.
+/// Runs `collector` over every segment with one `weight`: tantivy's `Searcher::search` would make
+/// the weight (and look up its terms' statistics) anew for each collector.
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    collector: &C,
+) -> Result<C::Fruit> {
+    let fruits = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, segment)| collector.collect_segment(weight, ord as SegmentOrdinal, segment))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    Ok(collector.merge_fruits(fruits)?)
+}
+
 fn occurs(searcher: &Searcher, term: &str, grams: Field) -> Result<Box<dyn Query>> {
     let chars: Vec<char> = term.chars().collect();
     if let [character] = chars[..] {

@@ -4,6 +4,7 @@
 mod char_query;
 pub mod engine;
 pub mod filters;
+mod first_phase;
 pub mod passages;
 pub mod query;
 pub mod sections;

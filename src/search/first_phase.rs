@@ -1,0 +1,210 @@
+//! The first phase of ranking: the best passages by BM25 score, equal scores in document order.
+//!
+//! The index is sorted by ordinal, so within a segment a lower doc id is an earlier passage. Each
+//! segment keeps its best passages, the lower doc id winning on equal scores, and the segments'
+//! best are merged by (score, ordinal): which passages make the window never depends on how the
+//! build spread them over segments. Collected alone, a segment is scored with pruning: blocks of
+//! postings whose best score cannot enter the window are skipped (block-max WAND).
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::ColumnValues;
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::indexer::ORDINAL_FIELD;
+
+/// A candidate of the first phase: its score, its ordinal and its address.
+pub type Candidate = (Score, u64, DocAddress);
+
+/// Collects the best `limit` passages, equal scores in document order.
+pub struct FirstPhase {
+    pub limit: usize,
+}
+
+impl Collector for FirstPhase {
+    type Fruit = Vec<Candidate>;
+    type Child = SegmentBest;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentBest> {
+        SegmentBest::new(self.limit, segment_ord, segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Candidate>>) -> tantivy::Result<Vec<Candidate>> {
+        let mut candidates: Vec<Candidate> = segments.into_iter().flatten().collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.truncate(self.limit);
+        Ok(candidates)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Vec<Candidate>> {
+        let mut best = SegmentBest::new(self.limit, segment_ord, segment)?;
+        let alive = segment.alive_bitset();
+        weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                best.top.push(doc, score);
+            }
+            best.top.threshold()
+        })?;
+        Ok(best.harvest())
+    }
+}
+
+/// A passage in the heap: a higher score is better, and on equal scores the lower doc id.
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: Score,
+    doc: DocId,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.doc.cmp(&self.doc))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The best `limit` docs seen so far: a min-heap, so that the worst is the one replaced.
+struct TopScores {
+    heap: BinaryHeap<Reverse<Ranked>>,
+    limit: usize,
+}
+
+impl TopScores {
+    fn new(limit: usize) -> TopScores {
+        TopScores {
+            heap: BinaryHeap::with_capacity(limit),
+            limit,
+        }
+    }
+
+    /// Docs must arrive in increasing order: an equal score loses to the earlier doc already in.
+    fn push(&mut self, doc: DocId, score: Score) {
+        let ranked = Ranked { score, doc };
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(ranked));
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if score > worst.0.score {
+                *worst = Reverse(ranked);
+            }
+        }
+    }
+
+    /// The score a doc must exceed to enter.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(Reverse(worst)) if self.heap.len() >= self.limit => worst.score,
+            _ => Score::MIN,
+        }
+    }
+}
+
+/// The best passages of one segment, with the ordinal column that merging them needs.
+pub struct SegmentBest {
+    top: TopScores,
+    segment_ord: SegmentOrdinal,
+    ordinals: Arc<dyn ColumnValues<u64>>,
+}
+
+impl SegmentBest {
+    fn new(
+        limit: usize,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentBest> {
+        Ok(SegmentBest {
+            top: TopScores::new(limit),
+            segment_ord,
+            ordinals: segment
+                .fast_fields()
+                .u64(ORDINAL_FIELD)?
+                .first_or_default_col(0),
+        })
+    }
+}
+
+impl SegmentCollector for SegmentBest {
+    type Fruit = Vec<Candidate>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.top.push(doc, score);
+    }
+
+    fn harvest(self) -> Vec<Candidate> {
+        let segment_ord = self.segment_ord;
+        self.top
+            .heap
+            .into_iter()
+            .map(|Reverse(ranked)| {
+                (
+                    ranked.score,
+                    self.ordinals.get_val(ranked.doc),
+                    DocAddress::new(segment_ord, ranked.doc),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(top: TopScores) -> Vec<DocId> {
+        let mut docs: Vec<DocId> = top.heap.into_iter().map(|Reverse(r)| r.doc).collect();
+        docs.sort();
+        docs
+    }
+
+    #[test]
+    fn equal_scores_keep_the_earlier_docs() {
+        let mut top = TopScores::new(2);
+        for (doc, score) in [(0, 1.0), (1, 2.0), (2, 1.0), (3, 2.0), (4, 2.0)] {
+            top.push(doc, score);
+        }
+        assert_eq!(kept(top), vec![1, 3]);
+    }
+
+    #[test]
+    fn the_threshold_is_the_worst_score_once_full() {
+        let mut top = TopScores::new(2);
+        top.push(0, 3.0);
+        assert_eq!(top.threshold(), Score::MIN);
+        top.push(1, 1.0);
+        assert_eq!(top.threshold(), 1.0);
+        top.push(2, 2.0);
+        assert_eq!(top.threshold(), 2.0);
+        assert_eq!(kept(top), vec![0, 2]);
+    }
+}
