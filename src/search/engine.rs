@@ -263,9 +263,7 @@ impl Engine {
         let first_phase = FirstPhase {
             limit: (request.offset + request.limit).max(RESCORE_WINDOW),
         };
-        let (candidates, total) = if matching.is::<TermQuery>() {
-            // A single gram's count is its document frequency, so the first phase need not see
-            // every match and may skip blocks that cannot enter the window.
+        let (candidates, total) = if counts_apart(&*matching) {
             (
                 collect(searcher, &*weight, &first_phase)?,
                 collect(searcher, &*weight, &Count)?,
@@ -497,6 +495,22 @@ impl Engine {
 /// as 13.9亿元 is then found through 13, 3., .9 and 亿元 without the frequent 9亿. No gram starts
 /// with a punctuation mark, so a mark is covered by the bigram that ends with it; of two marks in
 /// a row, only the first is checked. The query parser drops the marks a term starts with.
+/// Whether the first phase should count the matches of `query` in a pass of its own, so that
+/// collecting the best passages may skip blocks of postings that cannot enter the window
+/// (block-max WAND): for one gram, whose count is its document frequency, and for all-required
+/// grams, whose count needs no scoring. Phrases and characters cannot skip, so for them one pass
+/// both counts and collects.
+fn counts_apart(query: &dyn Query) -> bool {
+    let is_gram = |query: &dyn Query| query.is::<TermQuery>();
+    is_gram(query)
+        || query.downcast_ref::<BooleanQuery>().is_some_and(|boolean| {
+            boolean
+                .clauses()
+                .iter()
+                .all(|(occur, clause)| *occur == Occur::Must && is_gram(&**clause))
+        })
+}
+
 /// Runs `collector` over every segment with one `weight`: tantivy's `Searcher::search` would make
 /// the weight (and look up its terms' statistics) anew for each collector.
 fn collect<C: Collector>(
