@@ -15,6 +15,10 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weig
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
+/// Postings of a character's grams above which one counter per passage of the segment is cheaper
+/// than sorting (doc, frequency) pairs: one posting for every `DENSE_FACTOR` passages.
+const DENSE_FACTOR: u64 = 16;
+
 /// Matches passages whose gram field holds `character`.
 #[derive(Clone, Debug)]
 pub struct CharQuery {
@@ -79,7 +83,9 @@ struct CharWeight {
 }
 
 impl CharWeight {
-    /// Sums the postings of every gram that starts with the character.
+    /// Sums the postings of every gram that starts with the character: into one counter per
+    /// passage when they are many, else as (doc, frequency) pairs sorted and merged, so that a
+    /// rare character costs no pass over the whole segment.
     fn matches(&self, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
         let inverted = segment.inverted_index(self.field)?;
         let mut upper = self.prefix.clone();
@@ -87,34 +93,58 @@ impl CharWeight {
         if let Some(last) = upper.last_mut() {
             *last += 1;
         }
-        let mut frequency = vec![0u32; segment.max_doc() as usize];
         let mut terms = inverted
             .terms()
             .range()
             .ge(&self.prefix)
             .lt(&upper)
             .into_stream()?;
+        let mut grams = Vec::new();
         while terms.advance() {
-            let mut block = inverted
-                .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
+            grams.push(terms.value().clone());
+        }
+        let postings: u64 = grams.iter().map(|gram| u64::from(gram.doc_freq)).sum();
+        let mut pairs: Vec<(DocId, u32)> = Vec::new();
+        let mut frequency = Vec::new();
+        let dense = postings * DENSE_FACTOR > u64::from(segment.max_doc());
+        if dense {
+            frequency = vec![0u32; segment.max_doc() as usize];
+        }
+        for gram in &grams {
+            let mut block =
+                inverted.read_block_postings_from_terminfo(gram, IndexRecordOption::WithFreqs)?;
             while !block.docs().is_empty() {
                 for (&doc, &freq) in block.docs().iter().zip(block.freqs()) {
-                    frequency[doc as usize] += freq.max(1);
+                    if dense {
+                        frequency[doc as usize] += freq.max(1);
+                    } else {
+                        pairs.push((doc, freq.max(1)));
+                    }
                 }
                 block.advance();
             }
         }
-        let mut matches = SegmentMatches {
-            docs: Vec::new(),
-            freqs: Vec::new(),
-        };
-        for (doc, &freq) in frequency.iter().enumerate() {
-            if freq > 0 {
-                matches.docs.push(doc as DocId);
-                matches.freqs.push(freq);
-            }
+        if dense {
+            pairs = frequency
+                .iter()
+                .enumerate()
+                .filter(|(_, &freq)| freq > 0)
+                .map(|(doc, &freq)| (doc as DocId, freq))
+                .collect();
+        } else {
+            pairs.sort_unstable_by_key(|&(doc, _)| doc);
+            pairs.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 += later.1;
+                }
+                same
+            });
         }
-        Ok(matches)
+        Ok(SegmentMatches {
+            docs: pairs.iter().map(|&(doc, _)| doc).collect(),
+            freqs: pairs.iter().map(|&(_, freq)| freq).collect(),
+        })
     }
 
     fn segment_matches(&self, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
@@ -188,6 +218,75 @@ impl Scorer for CharScorer {
         match (&self.bm25, self.matches.freqs.get(self.cursor)) {
             (Some(bm25), Some(&freq)) => bm25.score(self.fieldnorms.fieldnorm_id(doc), freq),
             _ => 1.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tokenizers::register_tokenizers;
+    use crate::indexer::Fields;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+    /// (passage, count of the character) for every passage holding it.
+    type Counts = Vec<(DocId, u32)>;
+
+    /// Each passage's count of `character`, found by the query and by reading the texts.
+    fn counts(texts: &[String], character: char) -> (Counts, Counts) {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        register_tokenizers(&index);
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for text in texts {
+            writer
+                .add_document(doc!(fields.grams => text.as_str()))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = searcher.segment_reader(0);
+        let weight = CharWeight {
+            field: fields.grams,
+            prefix: character.to_string().into_bytes(),
+            bm25: None,
+            computed: Mutex::new(HashMap::new()),
+        };
+        let matches = weight.matches(segment).unwrap();
+        let found = matches.docs.into_iter().zip(matches.freqs).collect();
+        let expected = texts
+            .iter()
+            .enumerate()
+            .map(|(doc, text)| (doc as DocId, text.matches(character).count() as u32))
+            .filter(|&(_, count)| count > 0)
+            .collect();
+        let query = CharQuery::new(fields.grams, character);
+        let docs = searcher.search(&query, &DocSetCollector).unwrap();
+        assert_eq!(
+            docs.len(),
+            texts.iter().filter(|t| t.contains(character)).count()
+        );
+        (found, expected)
+    }
+
+    #[test]
+    fn a_character_counts_in_every_gram_that_starts_with_it() {
+        // 100 passages: 水 in three of them (counted as pairs), 发 in most (one counter a
+        // passage), at the end of a value, before a mark and twice in a passage.
+        let texts: Vec<String> = (0..100)
+            .map(|n| match n {
+                7 => "水利发展，水".to_string(),
+                40 => "发展水平。".to_string(),
+                93 => "水".to_string(),
+                n if n % 3 == 0 => format!("第{n}项发展"),
+                n => format!("发{n}发"),
+            })
+            .collect();
+        for character in ['水', '发', '展', '项'] {
+            let (found, expected) = counts(&texts, character);
+            assert_eq!(found, expected, "{character}");
         }
     }
 }
