@@ -361,15 +361,17 @@ fn heading_only_words_find_the_sections_passages() {
 }
 
 #[test]
-fn a_word_in_the_text_ranks_above_the_same_word_in_a_heading() {
-    // 制造业 is in the text of the opening and of (一)4; the passages of (五) have it only in
-    // their heading (…引领制造业高质量发展…).
-    let hits = seed().citations("制造业", &[]);
-    assert_eq!(hits.len(), 7, "{hits:?}");
-    assert_eq!(
-        sorted(hits[..2].to_vec()),
-        strings(&["gxq-2024:0", "gxq-2024:1.4"])
-    );
+fn passages_under_a_heading_naming_the_term_rank_first() {
+    // 产业 is in the text of 13 passages; the headings of (一) and (二) name it (…产业集群打造…,
+    // …产业空间拓展…), so their passages that mention it lead, ahead of (三)1 and (三)3.
+    let hits = seed().citations("产业", &[]);
+    assert_eq!(hits.len(), 13, "{hits:?}");
+    for citation in &hits[..5] {
+        assert!(
+            citation.starts_with("gxq-2024:1.") || citation.starts_with("gxq-2024:2."),
+            "{hits:?}"
+        );
+    }
 }
 
 #[test]

@@ -26,6 +26,10 @@ pub struct Catalog {
     /// Position of each document by id: every hit and every exported passage looks its document up.
     #[serde(skip)]
     positions: HashMap<String, usize>,
+    /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
+    /// document by its ordinal.
+    #[serde(skip)]
+    by_ordinal: Vec<(u64, usize)>,
 }
 
 /// One document: its metadata, passage count and outline.
@@ -178,6 +182,18 @@ impl CatalogDocument {
         self.first_ordinal..self.first_ordinal + self.passages as u64
     }
 
+    /// The sections holding the document's passage number `passage`: its heading path, from the
+    /// top down.
+    pub fn sections_holding(&self, passage: usize) -> impl Iterator<Item = usize> + '_ {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| {
+                (s.first_passage..s.first_passage + s.passages).contains(&passage)
+            })
+            .map(|(index, _)| index)
+    }
+
     /// The sections from the top down to `index` (inclusive).
     pub fn path_of(&self, index: usize) -> Vec<&CatalogSection> {
         let mut path = vec![&self.sections[index]];
@@ -197,11 +213,30 @@ impl Catalog {
             .enumerate()
             .map(|(i, d)| (d.meta.id.clone(), i))
             .collect();
+        let mut by_ordinal: Vec<(u64, usize)> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.first_ordinal, i))
+            .collect();
+        by_ordinal.sort_unstable();
         Catalog {
             format: FORMAT,
             documents,
             positions,
+            by_ordinal,
         }
+    }
+
+    /// The position of the document holding the passage at `ordinal`, and the passage's number
+    /// in that document.
+    pub fn locate(&self, ordinal: u64) -> Option<(usize, usize)> {
+        let at = self
+            .by_ordinal
+            .partition_point(|&(first, _)| first <= ordinal)
+            .checked_sub(1)?;
+        let (first, position) = self.by_ordinal[at];
+        let passage = (ordinal - first) as usize;
+        (passage < self.documents[position].passages).then_some((position, passage))
     }
 
     /// Reads the catalog of an index generation.
@@ -272,5 +307,46 @@ impl DocumentOutline {
             sections: Some(document.tree()),
             ..DocumentOutline::summary(document)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::parse_document;
+
+    fn document(id: &str, text: &str, first_ordinal: u64) -> CatalogDocument {
+        let mut parsed = parse_document(Path::new(&format!("{id}.txt")), text);
+        parsed.meta.id = id.to_string();
+        CatalogDocument::of(&parsed, "hash", first_ordinal)
+    }
+
+    #[test]
+    fn a_passage_is_located_by_its_ordinal_with_its_heading_path() {
+        // The documents are listed by file name, not by ordinal.
+        let catalog = Catalog::new(vec![
+            document(
+                "a",
+                "开场。\n一、总体\n（一）产业\n甲。\n乙。\n二、其他\n丙。\n",
+                3,
+            ),
+            document("b", "丁。\n", 0),
+        ]);
+        assert_eq!(catalog.locate(0), Some((1, 0)));
+        assert_eq!(catalog.locate(2), None, "b has one passage, a starts at 3");
+        assert_eq!(catalog.locate(3), Some((0, 0)));
+        let (position, passage) = catalog.locate(5).unwrap();
+        let a = &catalog.documents()[position];
+        let titles: Vec<&str> = a
+            .sections_holding(passage)
+            .map(|i| a.sections[i].title.as_str())
+            .collect();
+        assert_eq!(titles, ["总体", "产业"]);
+        assert_eq!(
+            a.sections_holding(0).count(),
+            0,
+            "the opening has no heading"
+        );
+        assert_eq!(catalog.locate(3 + a.passages as u64), None);
     }
 }

@@ -13,6 +13,7 @@
 //! its jieba dictionary words, all required; the result says which interpretation ran.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -32,6 +33,7 @@ use super::first_phase::{Candidate, FirstPhase};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
 use crate::analysis::normalize::is_word_char;
+use crate::analysis::normalize_str;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
 use crate::indexer::{self, Catalog, CatalogDocument, Fields};
@@ -39,6 +41,9 @@ use crate::indexer::{self, Catalog, CatalogDocument, Fields};
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
+/// How much a passage gains, as a share of its first-phase score, when the headings above it hold
+/// all the required terms.
+const HEADING_BOOST: f32 = 0.5;
 /// Passages of the first phase that the boosts re-rank, whatever page is asked for; later hits
 /// keep their first-phase order.
 const RESCORE_WINDOW: usize = 30;
@@ -133,6 +138,8 @@ pub struct Engine {
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
     pub(super) generation: PathBuf,
+    /// Each catalog document's heading titles, normalised on first use (see [`Engine::rescore`]).
+    heading_titles: Vec<OnceLock<Vec<String>>>,
 }
 
 impl Engine {
@@ -152,11 +159,17 @@ impl Engine {
                 reason: e.to_string(),
             })?;
         let generation = indexer::current_generation(root).unwrap_or_else(|| root.to_path_buf());
+        let heading_titles = catalog
+            .documents()
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect();
         Ok(Engine {
             reader,
             fields,
             catalog,
             generation,
+            heading_titles,
         })
     }
 
@@ -345,6 +358,10 @@ impl Engine {
         // Only the window is re-ranked, whatever page is asked for, so that pages never overlap;
         // boosts only add, so the window still ranks above the rest.
         let rest = scored.split_off(scored.len().min(RESCORE_WINDOW));
+        for (score, ordinal, _) in &mut scored {
+            let share = self.share_in_headings(*ordinal, parsed);
+            *score *= 1.0 + HEADING_BOOST * share;
+        }
         if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
             let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
             // A scorer only moves forward: visit the candidates segment by segment, in doc order.
@@ -371,6 +388,35 @@ impl Engine {
             .chain(rest)
             .map(|(score, _, address)| (score, address))
             .collect())
+    }
+
+    /// The share of the required terms of `parsed` that the headings above the passage at
+    /// `ordinal` contain: the first phase counts a heading as more text of the passage, which
+    /// lets short passages that repeat a term outrank the section that is about it.
+    fn share_in_headings(&self, ordinal: u64, parsed: &ParsedQuery) -> f32 {
+        let Some((position, passage)) = self.catalog.locate(ordinal) else {
+            return 0.0;
+        };
+        let document = &self.catalog.documents()[position];
+        let titles = self.heading_titles[position].get_or_init(|| {
+            document
+                .sections
+                .iter()
+                .map(|section| normalize_str(&section.title))
+                .collect()
+        });
+        let found = parsed
+            .required
+            .iter()
+            .filter(|alternatives| {
+                document.sections_holding(passage).any(|section| {
+                    alternatives
+                        .iter()
+                        .any(|term| titles[section].contains(term.text.as_str()))
+                })
+            })
+            .count();
+        found as f32 / parsed.required.len().max(1) as f32
     }
 
     /// The boosts of the second phase: the query's words where jieba cut them from the text, and
