@@ -61,9 +61,10 @@ fn fold_char(c: char, mut emit: impl FnMut(char)) {
     }
 }
 
-/// True for characters that carry searchable content: letters (including CJK), digits.
+/// True for characters that carry searchable content: letters (including CJK), digits. The CJK
+/// Unified Ideographs, most of every report, are answered without the Unicode table lookup.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric()
 }
 
 #[cfg(test)]

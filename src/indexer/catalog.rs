@@ -43,6 +43,9 @@ pub struct CatalogDocument {
     pub first_ordinal: u64,
     pub passages: usize,
     pub sections: Vec<CatalogSection>,
+    /// Each passage's innermost section, derived from `sections` when the catalog is made.
+    #[serde(skip)]
+    innermost: Vec<Option<u32>>,
 }
 
 /// One heading of a document's outline.
@@ -157,6 +160,7 @@ impl CatalogDocument {
             first_ordinal,
             passages: outline.passages.len(),
             sections,
+            innermost: Vec::new(),
         }
     }
 
@@ -183,15 +187,22 @@ impl CatalogDocument {
     }
 
     /// The sections holding the document's passage number `passage`: its heading path, from the
-    /// top down.
-    pub fn sections_holding(&self, passage: usize) -> impl Iterator<Item = usize> + '_ {
-        self.sections
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| {
-                (s.first_passage..s.first_passage + s.passages).contains(&passage)
-            })
-            .map(|(index, _)| index)
+    /// innermost heading up.
+    pub fn heading_path(&self, passage: usize) -> impl Iterator<Item = usize> + '_ {
+        let innermost = self.innermost.get(passage).copied().flatten();
+        std::iter::successors(innermost.map(|i| i as usize), |&i| self.sections[i].parent)
+    }
+
+    /// Fills `innermost`: a section comes after the sections that contain it, so the last one
+    /// to claim a passage is its innermost.
+    fn index_innermost(&mut self) {
+        self.innermost = vec![None; self.passages];
+        for (index, section) in self.sections.iter().enumerate() {
+            let end = (section.first_passage + section.passages).min(self.passages);
+            for slot in &mut self.innermost[section.first_passage.min(end)..end] {
+                *slot = Some(index as u32);
+            }
+        }
     }
 
     /// The sections from the top down to `index` (inclusive).
@@ -207,7 +218,10 @@ impl CatalogDocument {
 
 impl Catalog {
     /// A catalog of this version over `documents`.
-    pub fn new(documents: Vec<CatalogDocument>) -> Catalog {
+    pub fn new(mut documents: Vec<CatalogDocument>) -> Catalog {
+        for document in &mut documents {
+            document.index_innermost();
+        }
         let positions = documents
             .iter()
             .enumerate()
@@ -338,15 +352,16 @@ mod tests {
         let (position, passage) = catalog.locate(5).unwrap();
         let a = &catalog.documents()[position];
         let titles: Vec<&str> = a
-            .sections_holding(passage)
+            .heading_path(passage)
             .map(|i| a.sections[i].title.as_str())
             .collect();
-        assert_eq!(titles, ["总体", "产业"]);
-        assert_eq!(
-            a.sections_holding(0).count(),
-            0,
-            "the opening has no heading"
-        );
+        assert_eq!(titles, ["产业", "总体"]);
+        assert_eq!(a.heading_path(0).count(), 0, "the opening has no heading");
+        let last: Vec<&str> = a
+            .heading_path(a.passages - 1)
+            .map(|i| a.sections[i].title.as_str())
+            .collect();
+        assert_eq!(last, ["其他"]);
         assert_eq!(catalog.locate(3 + a.passages as u64), None);
     }
 }

@@ -30,9 +30,9 @@ use tantivy::{
 use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
 use super::first_phase::{Candidate, FirstPhase};
+use super::headings::{bigrams, text_start, TextOccurrences};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
-use crate::analysis::normalize::is_word_char;
 use crate::analysis::normalize_str;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
@@ -41,8 +41,8 @@ use crate::indexer::{self, Catalog, CatalogDocument, Fields};
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
-/// How much a passage gains, as a share of its first-phase score, when the headings above it hold
-/// all the required terms.
+/// How much a passage gains, as a share of its first-phase score, when the headings above it and
+/// its text both hold all the required terms.
 const HEADING_BOOST: f32 = 0.5;
 /// Passages of the first phase that the boosts re-rank, whatever page is asked for; later hits
 /// keep their first-phase order.
@@ -138,8 +138,9 @@ pub struct Engine {
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
     pub(super) generation: PathBuf,
-    /// Each catalog document's heading titles, normalised on first use (see [`Engine::rescore`]).
-    heading_titles: Vec<OnceLock<Vec<String>>>,
+    /// Every heading title of every catalog document, normalised on first use (see
+    /// [`Engine::rescore`]).
+    heading_titles: Vec<Vec<OnceLock<String>>>,
 }
 
 impl Engine {
@@ -162,7 +163,7 @@ impl Engine {
         let heading_titles = catalog
             .documents()
             .iter()
-            .map(|_| OnceLock::new())
+            .map(|document| document.sections.iter().map(|_| OnceLock::new()).collect())
             .collect();
         Ok(Engine {
             reader,
@@ -358,14 +359,17 @@ impl Engine {
         // Only the window is re-ranked, whatever page is asked for, so that pages never overlap;
         // boosts only add, so the window still ranks above the rest.
         let rest = scored.split_off(scored.len().min(RESCORE_WINDOW));
-        for (score, ordinal, _) in &mut scored {
-            let share = self.share_in_headings(*ordinal, parsed);
+        // Postings and scorers only move forward: visit the candidates segment by segment, in doc
+        // order.
+        scored.sort_by_key(|(_, _, address)| *address);
+        let mut occurrences = TextOccurrences::new(searcher, self.fields.grams);
+        for (score, ordinal, address) in &mut scored {
+            let share =
+                self.share_named_by_headings(&mut occurrences, *ordinal, *address, parsed)?;
             *score *= 1.0 + HEADING_BOOST * share;
         }
         if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
             let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
-            // A scorer only moves forward: visit the candidates segment by segment, in doc order.
-            scored.sort_by_key(|(_, _, address)| *address);
             let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
             for (score, _, address) in &mut scored {
                 if scorer.as_ref().map(|(ord, _)| *ord) != Some(address.segment_ord) {
@@ -390,33 +394,49 @@ impl Engine {
             .collect())
     }
 
-    /// The share of the required terms of `parsed` that the headings above the passage at
-    /// `ordinal` contain: the first phase counts a heading as more text of the passage, which
-    /// lets short passages that repeat a term outrank the section that is about it.
-    fn share_in_headings(&self, ordinal: u64, parsed: &ParsedQuery) -> f32 {
+    /// The share of the required terms of `parsed` that both the headings above the passage at
+    /// `ordinal` (`address`) and its text hold. The first phase counts a heading as more text of
+    /// the passage, which lets short passages that repeat a term outrank the section that is
+    /// about it; a heading alone already counted there. Terms of one character are left out: a
+    /// character inside a heading says little.
+    fn share_named_by_headings<'a>(
+        &self,
+        occurrences: &mut TextOccurrences<'a>,
+        ordinal: u64,
+        address: DocAddress,
+        parsed: &'a ParsedQuery,
+    ) -> Result<f32> {
         let Some((position, passage)) = self.catalog.locate(ordinal) else {
-            return 0.0;
+            return Ok(0.0);
         };
         let document = &self.catalog.documents()[position];
-        let titles = self.heading_titles[position].get_or_init(|| {
-            document
-                .sections
-                .iter()
-                .map(|section| normalize_str(&section.title))
-                .collect()
-        });
-        let found = parsed
-            .required
-            .iter()
-            .filter(|alternatives| {
-                document.sections_holding(passage).any(|section| {
-                    alternatives
-                        .iter()
-                        .any(|term| titles[section].contains(term.text.as_str()))
-                })
+        let titles = &self.heading_titles[position];
+        let path: Vec<&str> = document
+            .heading_path(passage)
+            .map(|section| {
+                titles[section]
+                    .get_or_init(|| normalize_str(&document.sections[section].title))
+                    .as_str()
             })
-            .count();
-        found as f32 / parsed.required.len().max(1) as f32
+            .collect();
+        let mut start = None;
+        let mut named = 0;
+        for alternatives in &parsed.required {
+            for term in alternatives.iter().map(|term| term.text.as_str()) {
+                if term.chars().nth(1).is_some()
+                    && path.iter().any(|title| title.contains(term))
+                    && occurrences.in_text(
+                        address,
+                        term,
+                        *start.get_or_insert_with(|| text_start(path.iter().copied())),
+                    )?
+                {
+                    named += 1;
+                    break;
+                }
+            }
+        }
+        Ok(named as f32 / parsed.required.len().max(1) as f32)
     }
 
     /// The boosts of the second phase: the query's words where jieba cut them from the text, and
@@ -578,14 +598,9 @@ fn occurs(searcher: &Searcher, term: &str, grams: Field) -> Result<Box<dyn Query
     if let [character] = chars[..] {
         return Ok(Box::new(CharQuery::new(grams, character)));
     }
-    let bigrams: Vec<(usize, Term)> = chars
-        .windows(2)
-        .enumerate()
-        .filter(|(_, pair)| is_word_char(pair[0]))
-        .map(|(offset, pair)| {
-            let text: String = pair.iter().collect();
-            (offset, Term::from_field_text(grams, &text))
-        })
+    let bigrams: Vec<(usize, Term)> = bigrams(grams, term)
+        .into_iter()
+        .map(|(offset, bigram)| (offset as usize, bigram))
         .collect();
     if let [(_, bigram)] = &bigrams[..] {
         return Ok(Box::new(TermQuery::new(

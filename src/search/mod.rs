@@ -5,6 +5,7 @@ mod char_query;
 pub mod engine;
 pub mod filters;
 mod first_phase;
+mod headings;
 pub mod passages;
 pub mod query;
 pub mod sections;
