@@ -12,7 +12,8 @@
 //! queries, so that no query finds the caches warm from itself).
 //!
 //! Besides p50/p99 of all timings, it prints the statistic the peer harness reports: the median
-//! over queries of each query's median time.
+//! over queries of each query's median time; `--per-query FILE` writes each query's median
+//! (query, tab, milliseconds, one line each, in the order of the query file).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,6 +28,7 @@ struct Options {
     limit: usize,
     rank_only: bool,
     consecutive: bool,
+    per_query: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -37,6 +39,7 @@ fn options() -> Options {
         limit: 10,
         rank_only: false,
         consecutive: false,
+        per_query: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -48,6 +51,7 @@ fn options() -> Options {
             "--limit" => options.limit = value().parse().expect("--limit N"),
             "--rank-only" => options.rank_only = true,
             "--consecutive" => options.consecutive = true,
+            "--per-query" => options.per_query = Some(PathBuf::from(value())),
             // cargo bench passes --bench to harness-less benchmarks.
             _ => {}
         }
@@ -152,6 +156,15 @@ fn main() -> baogao::Result<()> {
             percentile(times, 50.0)
         })
         .collect();
+    if let Some(path) = &options.per_query {
+        let lines: String = requests
+            .iter()
+            .zip(&query_medians)
+            .map(|(request, ms)| format!("{}\t{ms:.4}\n", request.query))
+            .collect();
+        std::fs::write(path, lines)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
     let mut slowest: Vec<(f64, &str)> = per_query
         .iter()
         .zip(&requests)

@@ -42,5 +42,21 @@ if [[ " $PEERS " == *" baogao "* ]]; then
   cut -f2 "$queries" > "$work/queries.txt"
   echo "baogao in process on the same index and queries (total and top 10 addresses, as the peers' ids):"
   cargo bench --quiet --manifest-path "$root/Cargo.toml" --bench search -- \
-    --index "$work/indexes/baogao/index" --queries "$work/queries.txt" --rank-only --limit 10 --rounds 5 --consecutive
+    --index "$work/indexes/baogao/index" --queries "$work/queries.txt" --rank-only --limit 10 \
+    --rounds 5 --consecutive --per-query "$work/out/baogao-in-process.tsv"
+  # A peer that answers a query with nothing answers it fast: compare medians on the queries
+  # each peer answers too.
+  for peer in $PEERS; do
+    [ "$peer" = baogao ] || [ ! -f "$work/out/$peer.jsonl" ] && continue
+    python3 - "$work/out/$peer.jsonl" "$work/out/baogao-in-process.tsv" "$peer" <<'PY'
+import json, statistics, sys
+peer = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+ours = [float(line.split("\t")[1]) for line in open(sys.argv[2], encoding="utf-8")]
+both = [(mine, row["ms"]) for mine, row in zip(ours, peer) if row["ids"]]
+if both:
+    print(f"on the {len(both)} queries {sys.argv[3]} answers: median {statistics.median(m for m, _ in both):.3f} ms"
+          f" in process against {statistics.median(p for _, p in both):.3f} ms;"
+          f" faster on {sum(m < p for m, p in both)}")
+PY
+  done
 fi
