@@ -420,8 +420,9 @@ fn an_unchanged_folder_is_not_indexed_again() {
     );
 }
 
-#[test]
-fn a_changed_file_is_indexed_alone_and_replaces_its_passages() {
+/// [`three_reports`] after one of them changed (经济发展企稳回升 becomes 经济发展稳中向好饭团科技)
+/// and the folder was indexed again; with that run's stderr.
+fn three_reports_one_changed() -> (Workspace, String) {
     let workspace = three_reports();
     let path = workspace
         .path()
@@ -431,6 +432,12 @@ fn a_changed_file_is_indexed_alone_and_replaces_its_passages() {
         .replace("经济发展企稳回升", "经济发展稳中向好饭团科技");
     std::fs::write(&path, text).unwrap();
     let stderr = index_stderr(&workspace);
+    (workspace, stderr)
+}
+
+#[test]
+fn a_changed_file_is_indexed_alone_and_replaces_its_passages() {
+    let (workspace, stderr) = three_reports_one_changed();
     assert!(
         stderr.contains("(1 new or changed, 2 unchanged, 0 removed)"),
         "{stderr}"
@@ -478,15 +485,7 @@ fn an_updated_index_finds_what_a_fresh_build_of_the_same_files_finds() {
     // The update leaves the changed report's old passages behind as deletions, which every way
     // of counting must skip: one gram (counted apart from ranking), grams all required, a
     // character, an exclusion.
-    let workspace = three_reports();
-    let path = workspace
-        .path()
-        .join("reports/2020-东营市-政府工作报告.txt");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("经济发展企稳回升", "经济发展稳中向好饭团科技");
-    std::fs::write(&path, text).unwrap();
-    index_stderr(&workspace);
+    let (workspace, _) = three_reports_one_changed();
     workspace.ok(&["index", "reports", "--index", "fresh"]);
     let results = |query: &str, index: &str| -> (u64, Vec<String>) {
         let output = workspace.ok(&[
