@@ -6,11 +6,12 @@
 //! consecutive bigrams. That match decides *whether* a passage is a hit.
 //!
 //! *How high* it ranks is decided in two phases, as search engines rescore a window of top hits:
-//! BM25 over the match picks the best [`RESCORE_WINDOW`] passages while the same pass counts every
-//! match; then those passages gain boosts for the query's jieba words that jieba also cut from
-//! their text (not from their headings, so a match in the text ranks higher), and for the query's
-//! terms standing together as one phrase. A single term that occurs nowhere verbatim falls back to
-//! its jieba dictionary words, all required; the result says which interpretation ran.
+//! BM25 over the match picks the best [`RESCORE_WINDOW`] passages (`first_phase.rs`) while every
+//! match is counted; then those passages gain a share of their score when the headings above them
+//! name a query term that their text holds too, boosts for the query's jieba words that jieba also
+//! cut from their text, and a boost for the query's terms standing together as one phrase. A
+//! single term that occurs nowhere verbatim falls back to its jieba dictionary words, all
+//! required; the result says which interpretation ran.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -362,11 +363,17 @@ impl Engine {
         // Postings and scorers only move forward: visit the candidates segment by segment, in doc
         // order.
         scored.sort_by_key(|(_, _, address)| *address);
-        let mut occurrences = TextOccurrences::new(searcher, self.fields.grams);
-        for (score, ordinal, address) in &mut scored {
-            let share =
-                self.share_named_by_headings(&mut occurrences, *ordinal, *address, parsed)?;
-            *score *= 1.0 + HEADING_BOOST * share;
+        // Only terms of two characters or more can be named by a heading (see below).
+        if parsed
+            .matching_terms()
+            .any(|term| term.text.chars().nth(1).is_some())
+        {
+            let mut occurrences = TextOccurrences::new(searcher, self.fields.grams);
+            for (score, ordinal, address) in &mut scored {
+                let share =
+                    self.share_named_by_headings(&mut occurrences, *ordinal, *address, parsed)?;
+                *score *= 1.0 + HEADING_BOOST * share;
+            }
         }
         if let Some(boosts) = self.boost_query(searcher, parsed, words)? {
             let weight = boosts.weight(EnableScoring::enabled_from_searcher(searcher))?;
@@ -555,12 +562,6 @@ impl Engine {
     }
 }
 
-/// Matches `term` verbatim in a gram field: one character as every gram starting with it, two as
-/// one bigram, longer terms as a phrase of bigrams at their offsets. A phrase needs only enough
-/// bigrams to cover every character, so [`phrase_cover`] picks the fewest and rarest: a number such
-/// as 13.9亿元 is then found through 13, 3., .9 and 亿元 without the frequent 9亿. No gram starts
-/// with a punctuation mark, so a mark is covered by the bigram that ends with it; of two marks in
-/// a row, only the first is checked. The query parser drops the marks a term starts with.
 /// Whether the first phase should count the matches of `query` in a pass of its own, so that
 /// collecting the best passages may skip blocks of postings that cannot enter the window
 /// (block-max WAND): for one gram, whose count is its document frequency, and for all-required
@@ -593,6 +594,12 @@ fn collect<C: Collector>(
     Ok(collector.merge_fruits(fruits)?)
 }
 
+/// Matches `term` verbatim in a gram field: one character as every gram starting with it, two as
+/// one bigram, longer terms as a phrase of bigrams at their offsets. A phrase needs only enough
+/// bigrams to cover every character, so [`phrase_cover`] picks the fewest and rarest: a number such
+/// as 13.9亿元 is then found through 13, 3., .9 and 亿元 without the frequent 9亿. No gram starts
+/// with a punctuation mark, so a mark is covered by the bigram that ends with it; of two marks in
+/// a row, only the first is checked. The query parser drops the marks a term starts with.
 fn occurs(searcher: &Searcher, term: &str, grams: Field) -> Result<Box<dyn Query>> {
     let chars: Vec<char> = term.chars().collect();
     if let [character] = chars[..] {
