@@ -132,6 +132,29 @@ fn the_state_council_2024_outline() {
 }
 
 #[test]
+fn a_passage_two_headings_deep_carries_its_document_and_heading_path() {
+    let passage: Value = serde_json::from_str(&indexed().ok(&[
+        "get",
+        "2024-国务院:3.1.p2",
+        "--json",
+        "--index",
+        "index",
+    ]))
+    .unwrap();
+    assert_eq!(passage["doc"], "2024-国务院");
+    assert_eq!(passage["year"], 2024);
+    assert_eq!(
+        passage["section_path"],
+        serde_json::json!([
+            "三、2024年政府工作任务",
+            "（一）大力推进现代化产业体系建设，加快发展新质生产力"
+        ])
+    );
+    assert_eq!(passage["previous"], "2024-国务院:3.1.p1");
+    assert_eq!(passage["next"], "2024-国务院:3.1.p3");
+}
+
+#[test]
 fn parts_without_numbers_hold_the_numbered_sections() {
     assert_eq!(
         top_sections("2013-成都市"),

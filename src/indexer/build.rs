@@ -378,9 +378,6 @@ fn passage_documents(fields: &Fields, document: &Document) -> Vec<TantivyDocumen
                 fields.doc => meta.id.clone(),
                 fields.text => passage.text.clone(),
             );
-            if let Some(section) = passage.section {
-                tantivy_doc.add_u64(fields.section, section as u64);
-            }
             for index in document.outline.path_indices(passage.section) {
                 tantivy_doc.add_text(fields.grams, &titles[index]);
             }

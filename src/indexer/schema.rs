@@ -20,15 +20,13 @@ pub const ORDINAL_FIELD: &str = "ordinal";
 pub struct Fields {
     /// `doc:locator`, the passage's citation (exact-match key).
     pub citation: Field,
-    /// Document id (exact-match key: re-indexing deletes a document's passages by it).
+    /// Document id (exact-match key, not stored: re-indexing deletes a document's passages by it).
     pub doc: Field,
     /// Position of the passage in the whole index: document order, the way to a passage's
     /// neighbours, and what filters select (a document's or a section's passages are a run of
-    /// consecutive ordinals; see [`crate::search::filters`]).
+    /// consecutive ordinals; see [`crate::search::filters`]). The catalog turns it into the
+    /// passage's document and heading path.
     pub ordinal: Field,
-    /// Index of the passage's innermost section in its catalog document (absent before the first
-    /// heading): the heading path is read from the catalog.
-    pub section: Field,
     /// The passage text exactly as in the source (stored only).
     pub text: Field,
     /// The text and the titles of the enclosing headings as character grams (see
@@ -53,9 +51,8 @@ impl Fields {
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let fields = Fields {
             citation: builder.add_text_field("citation", STRING | STORED),
-            doc: builder.add_text_field("doc", STRING | STORED),
+            doc: builder.add_text_field("doc", STRING),
             ordinal: builder.add_u64_field(ORDINAL_FIELD, INDEXED | STORED | FAST),
-            section: builder.add_u64_field("section", STORED),
             text: builder.add_text_field("text", STORED),
             grams: builder.add_text_field("grams", analyzed(GRAMS, positions)),
             words: builder.add_text_field("words", analyzed(WORDS, IndexRecordOption::WithFreqs)),

@@ -151,16 +151,21 @@ impl Engine {
 
     /// A stored passage with its ordinal (its place in document order).
     fn ordered_passage(&self, stored: &TantivyDocument) -> (u64, CitedText) {
-        let ordinal = stored
-            .get_first(self.fields.ordinal)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
+        let ordinal = self.stored_ordinal(stored);
         (ordinal, self.stored_passage(stored))
     }
 
-    /// A passage from its stored fields; title, year and heading path come from the catalog.
+    /// The ordinal every passage is stored with.
+    fn stored_ordinal(&self, stored: &TantivyDocument) -> u64 {
+        stored
+            .get_first(self.fields.ordinal)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0)
+    }
+
+    /// A passage from its stored citation and text; its document, title, year and heading path
+    /// come from the catalog through its ordinal.
     pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
-        let f = &self.fields;
         let text_of = |field: Field| {
             stored
                 .get_first(field)
@@ -168,30 +173,36 @@ impl Engine {
                 .unwrap_or_default()
                 .to_string()
         };
-        let doc = text_of(f.doc);
-        let document = self.catalog.document(&doc);
-        let section = stored.get_first(f.section).and_then(|v| v.as_u64());
-        let section_path: Vec<String> = match (document, section) {
-            (Some(document), Some(index)) if (index as usize) < document.sections.len() => document
-                .path_of(index as usize)
-                .iter()
-                .map(|s| s.label())
-                .collect(),
-            _ => Vec::new(),
-        };
-        let citation = text_of(f.citation);
+        let located = self
+            .catalog
+            .locate(self.stored_ordinal(stored))
+            .map(|(position, passage)| (&self.catalog.documents()[position], passage));
+        let section_path: Vec<String> = located
+            .and_then(|(document, passage)| {
+                let innermost = document.heading_path(passage).next()?;
+                Some(
+                    document
+                        .path_of(innermost)
+                        .iter()
+                        .map(|s| s.label())
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        let document = located.map(|(document, _)| document);
+        let citation = text_of(self.fields.citation);
         CitedText {
             kind: "passage",
             title: document.map(|d| d.meta.title.clone()).unwrap_or_default(),
             year: document.and_then(|d| d.meta.year),
             section: section_path.join(" > "),
             section_path,
-            text: text_of(f.text),
+            text: text_of(self.fields.text),
             passages: vec![citation.clone()],
             previous: None,
             next: None,
             citation,
-            doc,
+            doc: document.map(|d| d.meta.id.clone()).unwrap_or_default(),
         }
     }
 }
