@@ -14,7 +14,7 @@
 //! required; the result says which interpretation ran.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -30,7 +30,7 @@ use tantivy::{
 
 use super::char_query::CharQuery;
 use super::filters::{filter_query, select_documents, Filters};
-use super::first_phase::{Candidate, FirstPhase};
+use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
 use super::query::{parse_query, ParsedQuery, QueryTerm};
 use super::snippet::make_snippet;
@@ -142,6 +142,8 @@ pub struct Engine {
     /// Every heading title of every catalog document, normalised on first use (see
     /// [`Engine::rescore`]).
     heading_titles: Vec<Vec<OnceLock<String>>>,
+    /// The ordinal column of each segment: the reader never reloads, so its segments are fixed.
+    ordinals: OrdinalColumns,
 }
 
 impl Engine {
@@ -166,12 +168,17 @@ impl Engine {
             .iter()
             .map(|document| document.sections.iter().map(|_| OnceLock::new()).collect())
             .collect();
+        let ordinals = ordinal_columns(&reader.searcher()).map_err(|e| Error::BadIndex {
+            path: root.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         Ok(Engine {
             reader,
             fields,
             catalog,
             generation,
             heading_titles,
+            ordinals,
         })
     }
 
@@ -277,6 +284,7 @@ impl Engine {
         let weight = matching.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let first_phase = FirstPhase {
             limit: (request.offset + request.limit).max(RESCORE_WINDOW),
+            ordinals: Arc::clone(&self.ordinals),
         };
         let (candidates, total) = if counts_apart(&*matching) {
             (

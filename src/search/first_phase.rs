@@ -13,16 +13,36 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::indexer::ORDINAL_FIELD;
 
 /// A candidate of the first phase: its score, its ordinal and its address.
 pub type Candidate = (Score, u64, DocAddress);
 
+/// The ordinal column of each segment of a searcher, by segment ordinal.
+pub type OrdinalColumns = Arc<[Arc<dyn ColumnValues<u64>>]>;
+
+/// Opens the ordinal column of every segment of `searcher` once, for all the searches on it:
+/// opening it is a lookup in the segment's fast field directory, a twentieth of a short query.
+pub fn ordinal_columns(searcher: &Searcher) -> tantivy::Result<OrdinalColumns> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            Ok(segment
+                .fast_fields()
+                .u64(ORDINAL_FIELD)?
+                .first_or_default_col(0))
+        })
+        .collect()
+}
+
 /// Collects the best `limit` passages, equal scores in document order.
 pub struct FirstPhase {
     pub limit: usize,
+    /// The ordinal columns of the searcher the collector runs on.
+    pub ordinals: OrdinalColumns,
 }
 
 impl Collector for FirstPhase {
@@ -32,9 +52,18 @@ impl Collector for FirstPhase {
     fn for_segment(
         &self,
         segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
+        _segment: &SegmentReader,
     ) -> tantivy::Result<SegmentBest> {
-        SegmentBest::new(self.limit, segment_ord, segment)
+        let ordinals = self.ordinals.get(segment_ord as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!(
+                "no ordinal column for segment {segment_ord}"
+            ))
+        })?;
+        Ok(SegmentBest {
+            top: TopScores::new(self.limit),
+            segment_ord,
+            ordinals: Arc::clone(ordinals),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -54,7 +83,7 @@ impl Collector for FirstPhase {
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Vec<Candidate>> {
-        let mut best = SegmentBest::new(self.limit, segment_ord, segment)?;
+        let mut best = self.for_segment(segment_ord, segment)?;
         let alive = segment.alive_bitset();
         weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
@@ -135,23 +164,6 @@ pub struct SegmentBest {
     top: TopScores,
     segment_ord: SegmentOrdinal,
     ordinals: Arc<dyn ColumnValues<u64>>,
-}
-
-impl SegmentBest {
-    fn new(
-        limit: usize,
-        segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentBest> {
-        Ok(SegmentBest {
-            top: TopScores::new(limit),
-            segment_ord,
-            ordinals: segment
-                .fast_fields()
-                .u64(ORDINAL_FIELD)?
-                .first_or_default_col(0),
-        })
-    }
 }
 
 impl SegmentCollector for SegmentBest {
