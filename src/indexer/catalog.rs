@@ -255,8 +255,9 @@ impl Catalog {
 
     /// Reads the catalog of an index generation.
     pub fn load(dir: &Path) -> std::io::Result<Catalog> {
-        let bytes = std::fs::read(dir.join(CATALOG_FILE))?;
-        let stored: Catalog = serde_json::from_slice(&bytes)
+        // One UTF-8 check of the whole file: parsing from bytes would check every string again.
+        let text = std::fs::read_to_string(dir.join(CATALOG_FILE))?;
+        let stored: Catalog = serde_json::from_str(&text)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         Ok(Catalog {
             format: stored.format,
