@@ -681,6 +681,32 @@ fn a_failed_reindex_keeps_the_previous_index() {
 }
 
 #[test]
+fn an_index_of_another_version_is_named_and_rebuilt() {
+    let workspace = Workspace::with_seed();
+    let generation = std::fs::read_to_string(workspace.path().join("index/CURRENT")).unwrap();
+    let catalog = workspace
+        .path()
+        .join("index")
+        .join(generation.trim())
+        .join("catalog.json");
+    let text = std::fs::read_to_string(&catalog).unwrap();
+    let (head, rest) = text.split_once(',').unwrap();
+    assert!(head.starts_with("{\"format\":"), "{head}");
+    std::fs::write(&catalog, format!("{{\"format\":1,{rest}")).unwrap();
+
+    let stderr = workspace.fails(&["search", "塔斯汀", "--index", "index"], 1);
+    assert!(
+        stderr.contains("the index at index cannot be read (the index was written by another version of baogao); rebuild it"),
+        "{stderr}"
+    );
+    workspace.ok(&["index", "reports", "--index", "index"]);
+    assert_eq!(
+        workspace.citations("塔斯汀", &[]),
+        strings(&["gxq-2024:1.2"])
+    );
+}
+
+#[test]
 fn two_files_with_one_id_are_refused() {
     let workspace = Workspace::new();
     workspace.add_report("a_甲.txt", "正文甲。\n".as_bytes());

@@ -528,6 +528,18 @@ fn an_updated_index_finds_what_a_fresh_build_of_the_same_files_finds() {
             assert_eq!(updated.1, fresh.1, "hits of {query}");
         }
     }
+    // The update compressed its new passages with the dictionary the first build trained, so
+    // old and new passages read back alike.
+    let exported = |index: &str| {
+        sorted(
+            workspace
+                .ok(&["export", "--format", "ndjson", "--index", index])
+                .lines()
+                .map(String::from)
+                .collect(),
+        )
+    };
+    assert_eq!(exported("index"), exported("fresh"));
 }
 
 #[test]

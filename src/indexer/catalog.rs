@@ -16,7 +16,7 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

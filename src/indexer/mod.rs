@@ -8,6 +8,7 @@
 pub mod build;
 pub mod catalog;
 pub mod schema;
+pub mod texts;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,6 +21,7 @@ use crate::ingest::REPORT_EXTENSIONS;
 pub use build::{build_index, BuildReport, Progress};
 pub use catalog::{Catalog, CatalogDocument, CatalogSection, DocumentOutline, SectionNode};
 pub use schema::{Fields, ORDINAL_FIELD};
+pub use texts::TextCodec;
 
 /// Name of the file that names the current generation.
 const CURRENT_FILE: &str = "CURRENT";
@@ -35,22 +37,25 @@ pub fn current_generation(root: &Path) -> Option<PathBuf> {
 
 /// Opens the current generation under `root`: the only place an index is opened, so the tokenizers
 /// are always registered.
-pub fn open_index(root: &Path) -> Result<(Index, Fields, Catalog)> {
+pub fn open_index(root: &Path) -> Result<(Index, Fields, Catalog, TextCodec)> {
     let generation = current_generation(root).ok_or_else(|| Error::NoIndex(root.to_path_buf()))?;
     let bad = |reason: String| Error::BadIndex {
         path: root.to_path_buf(),
         reason,
     };
-    let index = Index::open_in_dir(&generation).map_err(|e| bad(e.to_string()))?;
-    register_tokenizers(&index);
-    let fields = Fields::of(&index.schema()).map_err(|e| bad(e.to_string()))?;
+    // The catalog first: it says which version wrote the index before tantivy reads what an
+    // older version may have written differently.
     let catalog = Catalog::load(&generation).map_err(|e| bad(format!("catalog: {e}")))?;
     if catalog.format != catalog::FORMAT {
         return Err(bad(
             "the index was written by another version of baogao".to_string()
         ));
     }
-    Ok((index, fields, catalog))
+    let index = Index::open_in_dir(&generation).map_err(|e| bad(e.to_string()))?;
+    register_tokenizers(&index);
+    let fields = Fields::of(&index.schema()).map_err(|e| bad(e.to_string()))?;
+    let texts = TextCodec::load(&generation).map_err(|e| bad(format!("passage texts: {e}")))?;
+    Ok((index, fields, catalog, texts))
 }
 
 /// Lists the report files under `paths`: files as given, directories by their `.txt`/`.md` files

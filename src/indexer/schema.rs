@@ -27,7 +27,8 @@ pub struct Fields {
     /// consecutive ordinals; see [`crate::search::filters`]). The catalog turns it into the
     /// passage's document and heading path.
     pub ordinal: Field,
-    /// The passage text exactly as in the source (stored only).
+    /// The passage text exactly as in the source, compressed on its own (stored only; see
+    /// [`crate::indexer::texts`]).
     pub text: Field,
     /// The text and the titles of the enclosing headings as character grams (see
     /// [`crate::analysis::tokenizers`]), one value each: grams never span two values.
@@ -53,7 +54,7 @@ impl Fields {
             citation: builder.add_text_field("citation", STRING | STORED),
             doc: builder.add_text_field("doc", STRING),
             ordinal: builder.add_u64_field(ORDINAL_FIELD, INDEXED | STORED | FAST),
-            text: builder.add_text_field("text", STORED),
+            text: builder.add_bytes_field("text", STORED),
             grams: builder.add_text_field("grams", analyzed(GRAMS, positions)),
             words: builder.add_text_field("words", analyzed(WORDS, IndexRecordOption::WithFreqs)),
         };

@@ -37,7 +37,7 @@ use super::snippet::make_snippet;
 use crate::analysis::normalize_str;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
-use crate::indexer::{self, Catalog, CatalogDocument, Fields};
+use crate::indexer::{self, Catalog, CatalogDocument, Fields, TextCodec};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
@@ -144,16 +144,24 @@ pub struct Engine {
     heading_titles: Vec<Vec<OnceLock<String>>>,
     /// The ordinal column of each segment: the reader never reloads, so its segments are fixed.
     ordinals: OrdinalColumns,
+    /// Decompresses the stored passage texts.
+    pub(super) texts: TextCodec,
 }
 
 impl Engine {
     /// Opens the current index under `root`.
     pub fn open(root: &Path) -> Result<Engine> {
-        let (index, fields, catalog) = indexer::open_index(root)?;
-        Engine::from_index(index, fields, catalog, root)
+        let (index, fields, catalog, texts) = indexer::open_index(root)?;
+        Engine::from_index(index, fields, catalog, texts, root)
     }
 
-    fn from_index(index: Index, fields: Fields, catalog: Catalog, root: &Path) -> Result<Engine> {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        catalog: Catalog,
+        texts: TextCodec,
+        root: &Path,
+    ) -> Result<Engine> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -179,6 +187,7 @@ impl Engine {
             generation,
             heading_titles,
             ordinals,
+            texts,
         })
     }
 
@@ -501,7 +510,7 @@ impl Engine {
         terms: &[&str],
     ) -> Result<Hit> {
         let stored: TantivyDocument = searcher.doc(address)?;
-        let passage = self.stored_passage(&stored);
+        let passage = self.stored_passage(&stored)?;
         let snippet_parts = make_snippet(&passage.text, terms.iter().copied());
         Ok(Hit {
             citation: passage.citation,

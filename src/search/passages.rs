@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use serde::Serialize;
@@ -109,7 +109,7 @@ impl Engine {
         let Some((_, address)) = found.first() else {
             return Ok(None);
         };
-        let passage = self.stored_passage(&searcher.doc(*address)?);
+        let passage = self.stored_passage(&searcher.doc(*address)?)?;
         Ok((passage.doc == doc).then_some(passage.citation))
     }
 
@@ -121,7 +121,7 @@ impl Engine {
     ) -> Result<Vec<(u64, CitedText)>> {
         let mut found: Vec<(u64, CitedText)> = Vec::new();
         for address in searcher.search(query, &DocSetCollector)? {
-            found.push(self.ordered_passage(&searcher.doc(address)?));
+            found.push(self.ordered_passage(&searcher.doc(address)?)?);
         }
         found.sort_by_key(|(ordinal, _)| *ordinal);
         Ok(found)
@@ -142,7 +142,7 @@ impl Engine {
                 )
             })?;
             for stored in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                passages.push(self.ordered_passage(&stored?));
+                passages.push(self.ordered_passage(&stored?)?);
             }
         }
         passages.sort_by_key(|(ordinal, _)| *ordinal);
@@ -150,9 +150,8 @@ impl Engine {
     }
 
     /// A stored passage with its ordinal (its place in document order).
-    fn ordered_passage(&self, stored: &TantivyDocument) -> (u64, CitedText) {
-        let ordinal = self.stored_ordinal(stored);
-        (ordinal, self.stored_passage(stored))
+    fn ordered_passage(&self, stored: &TantivyDocument) -> Result<(u64, CitedText)> {
+        Ok((self.stored_ordinal(stored), self.stored_passage(stored)?))
     }
 
     /// The ordinal every passage is stored with.
@@ -165,14 +164,20 @@ impl Engine {
 
     /// A passage from its stored citation and text; its document, title, year and heading path
     /// come from the catalog through its ordinal.
-    pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> CitedText {
-        let text_of = |field: Field| {
-            stored
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+    pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> Result<CitedText> {
+        let compressed = stored
+            .get_first(self.fields.text)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default();
+        let text = self.texts.decompress(compressed).map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot read a passage text in {}",
+                    self.generation.display()
+                ),
+                e,
+            )
+        })?;
         let located = self
             .catalog
             .locate(self.stored_ordinal(stored))
@@ -190,19 +195,23 @@ impl Engine {
             })
             .unwrap_or_default();
         let document = located.map(|(document, _)| document);
-        let citation = text_of(self.fields.citation);
-        CitedText {
+        let citation = stored
+            .get_first(self.fields.citation)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(CitedText {
             kind: "passage",
             title: document.map(|d| d.meta.title.clone()).unwrap_or_default(),
             year: document.and_then(|d| d.meta.year),
             section: section_path.join(" > "),
             section_path,
-            text: text_of(self.fields.text),
+            text,
             passages: vec![citation.clone()],
             previous: None,
             next: None,
             citation,
             doc: document.map(|d| d.meta.id.clone()).unwrap_or_default(),
-        }
+        })
     }
 }
