@@ -9,8 +9,10 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Mutex;
 
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
+use zstd::zstd_safe::{self, DCtx};
 
 /// File of the dictionary inside an index generation.
 pub const DICTIONARY_FILE: &str = "texts.dict";
@@ -18,12 +20,17 @@ pub const DICTIONARY_FILE: &str = "texts.dict";
 const DICTIONARY_BYTES: usize = 112 * 1024;
 /// zstd's default level: higher levels compressed passages barely smaller and slower.
 const LEVEL: i32 = 3;
+/// Largest passage text a frame may announce: more means the bytes are not a passage.
+const LARGEST_TEXT: u64 = 256 << 20;
 
 /// Compresses and decompresses passage texts with one dictionary.
 pub struct TextCodec {
     dictionary: Vec<u8>,
     encoder: EncoderDictionary<'static>,
     decoder: DecoderDictionary<'static>,
+    /// Decompression contexts of earlier reads, kept for the next ones: making a context costs
+    /// more than decompressing a passage.
+    contexts: Mutex<Vec<DCtx<'static>>>,
 }
 
 impl TextCodec {
@@ -40,6 +47,7 @@ impl TextCodec {
             encoder: EncoderDictionary::copy(&dictionary, LEVEL),
             decoder: DecoderDictionary::copy(&dictionary),
             dictionary,
+            contexts: Mutex::new(Vec::new()),
         }
     }
 
@@ -69,12 +77,23 @@ impl TextCodec {
     /// The text of a passage from its compressed bytes.
     pub fn decompress(&self, bytes: &[u8]) -> io::Result<String> {
         let invalid = |reason: &str| io::Error::new(io::ErrorKind::InvalidData, reason.to_string());
-        let size = zstd::zstd_safe::get_frame_content_size(bytes)
+        let size = zstd_safe::get_frame_content_size(bytes)
             .ok()
             .flatten()
+            .filter(|&size| size <= LARGEST_TEXT)
             .ok_or_else(|| invalid("a passage text is not a zstd frame with its size"))?;
-        let mut decompressor = zstd::bulk::Decompressor::with_prepared_dictionary(&self.decoder)?;
-        let text = decompressor.decompress(bytes, size as usize)?;
+        let mut context = self
+            .contexts
+            .lock()
+            .ok()
+            .and_then(|mut contexts| contexts.pop())
+            .unwrap_or_else(DCtx::create);
+        let mut text = Vec::with_capacity(size as usize);
+        let result = context.decompress_using_ddict(&mut text, bytes, self.decoder.as_ddict());
+        if let Ok(mut contexts) = self.contexts.lock() {
+            contexts.push(context);
+        }
+        result.map_err(|code| invalid(zstd_safe::get_error_name(code)))?;
         String::from_utf8(text).map_err(|_| invalid("a passage text is not UTF-8"))
     }
 }
@@ -140,5 +159,11 @@ mod tests {
     fn bytes_that_are_not_a_passage_are_an_error() {
         let codec = TextCodec::train(&[""]);
         assert!(codec.decompress(b"not zstd").is_err());
+        let whole = &codec
+            .compress_all(["推动高质量发展".repeat(20).as_str()].into_iter())
+            .unwrap()[0];
+        assert!(codec.decompress(&whole[..whole.len() - 3]).is_err());
+        // A failed read leaves the codec usable.
+        round_trip(&codec, &["推动高质量发展"]);
     }
 }
