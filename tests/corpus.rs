@@ -542,6 +542,48 @@ fn an_updated_index_finds_what_a_fresh_build_of_the_same_files_finds() {
     assert_eq!(exported("index"), exported("fresh"));
 }
 
+fn text_dictionary_bytes(workspace: &Workspace, index: &str) -> u64 {
+    let root = workspace.path().join(index);
+    let generation = std::fs::read_to_string(root.join("CURRENT")).unwrap();
+    std::fs::metadata(root.join(generation.trim()).join("texts.dict"))
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn an_index_begun_small_trains_its_text_dictionary_once_it_grows() {
+    // The seed alone is too little text to train on: its passages are stored as they are. When
+    // three reports join it, the update trains the dictionary, and both kinds of passages read.
+    let workspace = Workspace::with_seed();
+    assert_eq!(text_dictionary_bytes(&workspace, "index"), 0);
+    for name in ["2024-国务院", "2020-东营市", "1985-国务院"] {
+        let file = format!("{name}-政府工作报告.txt");
+        workspace.add_report(&file, &std::fs::read(corpus_dir().join(&file)).unwrap());
+    }
+    let stderr = index_stderr(&workspace);
+    assert!(
+        stderr.contains("(3 new or changed, 1 unchanged"),
+        "{stderr}"
+    );
+    assert!(text_dictionary_bytes(&workspace, "index") > 0);
+
+    workspace.ok(&["index", "reports", "--index", "fresh"]);
+    let exported = |index: &str| {
+        sorted(
+            workspace
+                .ok(&["export", "--format", "ndjson", "--index", index])
+                .lines()
+                .map(String::from)
+                .collect(),
+        )
+    };
+    let updated = exported("index");
+    assert!(updated
+        .iter()
+        .any(|line| line.contains("\"doc\":\"gxq-2024\"")));
+    assert_eq!(updated, exported("fresh"));
+}
+
 #[test]
 fn a_deleted_file_leaves_the_index() {
     let workspace = three_reports();

@@ -19,7 +19,7 @@ use tantivy::{
 
 use super::catalog::{self, Catalog, CatalogDocument};
 use super::schema::{Fields, ORDINAL_FIELD};
-use super::texts::TextCodec;
+use super::texts::{self, TextCodec};
 use super::{
     collect_report_files, current_generation, make_current, new_generation_name,
     remove_old_generations,
@@ -193,18 +193,18 @@ fn write_generation(
 ) -> Result<(Catalog, usize, Vec<String>)> {
     std::fs::create_dir(dir)
         .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let (index, fields, texts) = match base {
+    let (index, fields, kept_texts) = match base {
         Some(base) => {
             link_generation(base, dir)?;
             let index = Index::open_in_dir(dir)?;
             let fields = Fields::of(&index.schema())?;
-            let texts = TextCodec::load(dir).map_err(|e| {
+            let texts = TextCodec::load(base).map_err(|e| {
                 Error::io(
                     format!("cannot read the text dictionary of {}", base.display()),
                     e,
                 )
             })?;
-            (index, fields, texts)
+            (index, fields, Some(texts))
         }
         None => {
             let (schema, fields) = Fields::schema();
@@ -212,16 +212,20 @@ fn write_generation(
                 .schema(schema)
                 .settings(index_settings())
                 .create_in_dir(dir)?;
-            let texts = TextCodec::train(&training_sample(fresh));
-            texts.save(dir).map_err(|e| {
-                Error::io(
-                    format!("cannot write the text dictionary in {}", dir.display()),
-                    e,
-                )
-            })?;
-            (index, fields, texts)
+            (index, fields, None)
         }
     };
+    // A dictionary once trained stays: the passages already stored were compressed with it.
+    let texts = match kept_texts {
+        Some(texts) if texts.has_dictionary() => texts,
+        _ => TextCodec::train(&training_sample(fresh)),
+    };
+    texts.save(dir).map_err(|e| {
+        Error::io(
+            format!("cannot write the text dictionary in {}", dir.display()),
+            e,
+        )
+    })?;
     register_tokenizers(&index);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut writer: IndexWriter<TantivyDocument> =
@@ -311,14 +315,18 @@ fn index_settings() -> IndexSettings {
 }
 
 /// Makes `dir` a copy of generation `base`: hard links for the immutable segment files (copies
-/// where linking fails), real copies of the files tantivy rewrites.
+/// where linking fails), real copies of the files tantivy rewrites; the catalog and the text
+/// dictionary are written anew.
 fn link_generation(base: &Path, dir: &Path) -> Result<()> {
     let entries = std::fs::read_dir(base)
         .map_err(|e| Error::io(format!("cannot list {}", base.display()), e))?;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name_text = name.to_string_lossy();
-        if name_text.ends_with(".lock") || name_text == catalog::CATALOG_FILE {
+        if name_text.ends_with(".lock")
+            || name_text == catalog::CATALOG_FILE
+            || name_text == texts::DICTIONARY_FILE
+        {
             continue;
         }
         let (from, to) = (entry.path(), dir.join(&name));

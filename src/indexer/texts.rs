@@ -4,8 +4,11 @@
 //! tantivy's document store compresses blocks of 16 KB, so showing one hit meant decompressing
 //! the block around it: more than half the instructions of a search with ten hits. A dictionary
 //! of the phrases reports share lets a single passage compress better than a block of them did,
-//! and a hit decompresses only its own bytes. The dictionary is trained when an index is first built
-//! and kept by every update of it, so passages written by different builds read alike.
+//! and a hit decompresses only its own bytes. The dictionary is trained when an index first holds
+//! enough text and kept by every later update, so passages written by different builds read
+//! alike. Without a dictionary (a small collection), passages are stored as they are, and the
+//! document store's own lz4 compresses them: a tiny zstd frame would spend more time building its
+//! own entropy tables than decompressing its text.
 
 use std::io;
 use std::path::Path;
@@ -24,6 +27,8 @@ const SMALLEST_SAMPLE: usize = 100 * 1024;
 const LEVEL: i32 = 3;
 /// Largest passage text a frame may announce: more means the bytes are not a passage.
 const LARGEST_TEXT: u64 = 256 << 20;
+/// How a zstd frame begins; UTF-8 text never does (0xB5 cannot follow '(').
+const ZSTD_MAGIC: [u8; 4] = 0xFD2F_B528u32.to_le_bytes();
 
 /// Compresses and decompresses passage texts with one dictionary.
 pub struct TextCodec {
@@ -72,20 +77,33 @@ impl TextCodec {
         std::fs::write(dir.join(DICTIONARY_FILE), &self.dictionary)
     }
 
+    /// Whether passages are compressed with a dictionary (else stored as they are).
+    pub fn has_dictionary(&self) -> bool {
+        !self.dictionary.is_empty()
+    }
+
     /// Compresses the texts of `passages`, each on its own.
     pub fn compress_all<'a>(
         &self,
         passages: impl Iterator<Item = &'a str>,
     ) -> io::Result<Vec<Vec<u8>>> {
+        if !self.has_dictionary() {
+            return Ok(passages.map(|text| text.as_bytes().to_vec()).collect());
+        }
         let mut compressor = zstd::bulk::Compressor::with_prepared_dictionary(&self.encoder)?;
         passages
             .map(|text| compressor.compress(text.as_bytes()))
             .collect()
     }
 
-    /// The text of a passage from its compressed bytes.
+    /// The text of a passage from its stored bytes: a zstd frame, or the text itself when it was
+    /// stored while the index had no dictionary.
     pub fn decompress(&self, bytes: &[u8]) -> io::Result<String> {
         let invalid = |reason: &str| io::Error::new(io::ErrorKind::InvalidData, reason.to_string());
+        if !bytes.starts_with(&ZSTD_MAGIC) {
+            return String::from_utf8(bytes.to_vec())
+                .map_err(|_| invalid("a passage text is not UTF-8"));
+        }
         let size = zstd_safe::get_frame_content_size(bytes)
             .ok()
             .flatten()
@@ -119,14 +137,17 @@ mod tests {
     }
 
     #[test]
-    fn too_little_text_trains_no_dictionary_and_still_round_trips() {
+    fn too_little_text_trains_no_dictionary_and_stores_passages_as_they_are() {
         // About the seed report: 20 passages, 19 KB.
         let report: Vec<String> = (0..20)
             .map(|i| format!("第{i}项：推动高质量发展，").repeat(30))
             .collect();
         let codec = TextCodec::train(&report);
-        assert!(codec.dictionary.is_empty());
-        round_trip(&codec, &["推动高质量发展", "", "ＧＤＰ增长5.2%"]);
+        assert!(!codec.has_dictionary());
+        let texts = ["推动高质量发展", "", "ＧＤＰ增长5.2%", "(括号开头)"];
+        round_trip(&codec, &texts);
+        let stored = codec.compress_all(texts.iter().copied()).unwrap();
+        assert_eq!(stored[0], "推动高质量发展".as_bytes());
     }
 
     #[test]
@@ -149,34 +170,35 @@ mod tests {
             })
             .collect();
         let trained = TextCodec::train(&samples);
-        assert!(!trained.dictionary.is_empty());
+        assert!(trained.has_dictionary());
         let passage =
             "全面贯彻党的二十大精神，加快发展新质生产力，第9999项工作扎实推进乡村全面振兴。";
-        let with = trained.compress_all([passage].into_iter()).unwrap();
-        let without = TextCodec::train(&[""])
-            .compress_all([passage].into_iter())
-            .unwrap();
+        let compressed = trained.compress_all([passage].into_iter()).unwrap();
+        assert!(compressed[0].starts_with(&ZSTD_MAGIC));
         assert!(
-            with[0].len() < without[0].len() / 2,
-            "{} {}",
-            with[0].len(),
-            without[0].len()
+            compressed[0].len() < passage.len() / 2,
+            "{}",
+            compressed[0].len()
         );
 
         let dir = tempfile::tempdir().unwrap();
         trained.save(dir.path()).unwrap();
-        round_trip(&TextCodec::load(dir.path()).unwrap(), &[passage]);
+        let reloaded = TextCodec::load(dir.path()).unwrap();
+        round_trip(&reloaded, &[passage]);
+        // Passages stored while the index had no dictionary still read.
+        assert_eq!(reloaded.decompress(passage.as_bytes()).unwrap(), passage);
     }
 
     #[test]
     fn bytes_that_are_not_a_passage_are_an_error() {
-        let codec = TextCodec::train(&[""]);
-        assert!(codec.decompress(b"not zstd").is_err());
-        let whole = &codec
-            .compress_all(["推动高质量发展".repeat(20).as_str()].into_iter())
-            .unwrap()[0];
+        let codec = TextCodec::with_dictionary(Vec::new());
+        assert!(codec.decompress(b"\xff not UTF-8").is_err());
+        let whole = zstd::bulk::compress("推动高质量发展".repeat(20).as_bytes(), 3).unwrap();
         assert!(codec.decompress(&whole[..whole.len() - 3]).is_err());
         // A failed read leaves the codec usable.
-        round_trip(&codec, &["推动高质量发展"]);
+        assert_eq!(
+            codec.decompress(&whole).unwrap(),
+            "推动高质量发展".repeat(20)
+        );
     }
 }
