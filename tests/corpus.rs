@@ -530,16 +530,18 @@ fn an_updated_index_finds_what_a_fresh_build_of_the_same_files_finds() {
     }
     // The update compressed its new passages with the dictionary the first build trained, so
     // old and new passages read back alike.
-    let exported = |index: &str| {
-        sorted(
-            workspace
-                .ok(&["export", "--format", "ndjson", "--index", index])
-                .lines()
-                .map(String::from)
-                .collect(),
-        )
-    };
-    assert_eq!(exported("index"), exported("fresh"));
+    assert_eq!(exported(&workspace, "index"), exported(&workspace, "fresh"));
+}
+
+/// Every passage the index at `index` exports, as sorted NDJSON lines.
+fn exported(workspace: &Workspace, index: &str) -> Vec<String> {
+    sorted(
+        workspace
+            .ok(&["export", "--format", "ndjson", "--index", index])
+            .lines()
+            .map(String::from)
+            .collect(),
+    )
 }
 
 fn text_dictionary_bytes(workspace: &Workspace, index: &str) -> u64 {
@@ -568,20 +570,11 @@ fn an_index_begun_small_trains_its_text_dictionary_once_it_grows() {
     assert!(text_dictionary_bytes(&workspace, "index") > 0);
 
     workspace.ok(&["index", "reports", "--index", "fresh"]);
-    let exported = |index: &str| {
-        sorted(
-            workspace
-                .ok(&["export", "--format", "ndjson", "--index", index])
-                .lines()
-                .map(String::from)
-                .collect(),
-        )
-    };
-    let updated = exported("index");
+    let updated = exported(&workspace, "index");
     assert!(updated
         .iter()
         .any(|line| line.contains("\"doc\":\"gxq-2024\"")));
-    assert_eq!(updated, exported("fresh"));
+    assert_eq!(updated, exported(&workspace, "fresh"));
 }
 
 #[test]
