@@ -12,7 +12,7 @@
 //! text before the first heading. Locators depend only on the text, so they are stable across
 //! re-indexing of the same file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::markup::PlainText;
 use super::numerals::{is_numeral_char, parse_any, parse_chinese, to_chinese};
@@ -396,41 +396,37 @@ fn assign_locators(outline: &mut Outline) {
     }
 
     let has_children: HashSet<usize> = outline.sections.iter().filter_map(|s| s.parent).collect();
+    // The distinct paragraph numbers directly in each section, and each one's place (from 1)
+    // among them: counted once, as a report may have tens of thousands of paragraphs.
+    let mut paragraph_counts: HashMap<Option<usize>, usize> = HashMap::new();
+    let mut paragraph_places: HashMap<(Option<usize>, u32), usize> = HashMap::new();
+    for passage in &outline.passages {
+        paragraph_places
+            .entry((passage.section, passage.paragraph))
+            .or_insert_with(|| {
+                let count = paragraph_counts.entry(passage.section).or_default();
+                *count += 1;
+                *count
+            });
+    }
     let mut taken: HashSet<String> = HashSet::new();
     for index in 0..outline.passages.len() {
         let passage = &outline.passages[index];
-        let siblings: Vec<u32> = paragraphs_of(outline, passage.section);
         let mut locator = match passage.section {
             Some(section) => outline.sections[section].locator.clone(),
             None => "0".to_string(),
         };
-        let needs_paragraph =
-            siblings.len() > 1 || passage.section.is_some_and(|s| has_children.contains(&s));
+        let needs_paragraph = paragraph_counts[&passage.section] > 1
+            || passage.section.is_some_and(|s| has_children.contains(&s));
         if needs_paragraph {
-            let k = siblings
-                .iter()
-                .position(|&p| p == passage.paragraph)
-                .unwrap_or(0)
-                + 1;
-            locator.push_str(&format!(".p{k}"));
+            let place = paragraph_places[&(passage.section, passage.paragraph)];
+            locator.push_str(&format!(".p{place}"));
         }
         if let Some(item) = passage.item {
             locator.push_str(&format!(".{item}"));
         }
         outline.passages[index].locator = unique(locator, &mut taken);
     }
-}
-
-/// The distinct paragraph numbers directly in `section`, in order.
-fn paragraphs_of(outline: &Outline, section: Option<usize>) -> Vec<u32> {
-    let mut paragraphs: Vec<u32> = outline
-        .passages
-        .iter()
-        .filter(|p| p.section == section)
-        .map(|p| p.paragraph)
-        .collect();
-    paragraphs.dedup();
-    paragraphs
 }
 
 /// `wanted`, or `wanted~2`, `wanted~3`, … if a repeated heading number already took it.
