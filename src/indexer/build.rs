@@ -349,14 +349,20 @@ type Parsed = std::result::Result<(Document, std::io::Result<Vec<TantivyDocument
 /// times as long for stored texts 3 % smaller.
 const TRAINING_INPUT_BYTES: usize = 700_000;
 
-/// The passage texts of evenly spaced inputs, to train the text dictionary on.
+/// The passage texts of evenly spaced inputs, to train the text dictionary on; at most twice
+/// [`TRAINING_INPUT_BYTES`] of them, however large the inputs (training time grows with them).
 fn training_sample(inputs: &[&Input]) -> Vec<String> {
     let total: usize = inputs.iter().map(|input| input.bytes.len()).sum();
+    let mut sampled = 0;
     inputs
         .iter()
         .step_by((total / TRAINING_INPUT_BYTES).max(1))
         .filter_map(|input| ingest::parse_bytes(&input.path, &input.bytes).ok())
         .flat_map(|document| document.outline.passages.into_iter().map(|p| p.text))
+        .take_while(|text| {
+            sampled += text.len();
+            sampled <= 2 * TRAINING_INPUT_BYTES
+        })
         .collect()
 }
 
@@ -439,4 +445,34 @@ fn passage_documents(
             tantivy_doc
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, text: &str) -> Input {
+        Input {
+            path: PathBuf::from(name),
+            hash: String::new(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_training_sample_spreads_over_the_inputs_and_stays_small() {
+        let paragraph = "坚持稳中求进工作总基调，推动经济实现质的有效提升和量的合理增长。\n";
+        let reports: Vec<Input> = (0..40)
+            .map(|i| input(&format!("{i}.txt"), &format!("第{i}份报告\n").repeat(1)))
+            .chain(std::iter::once(input("big.txt", &paragraph.repeat(40_000))))
+            .collect();
+        let inputs: Vec<&Input> = reports.iter().collect();
+        let sample = training_sample(&inputs);
+        let bytes: usize = sample.iter().map(String::len).sum();
+        assert!(bytes <= 2 * TRAINING_INPUT_BYTES, "{bytes}");
+        assert!(bytes > TRAINING_INPUT_BYTES, "{bytes}");
+        assert!(sample
+            .first()
+            .is_some_and(|text| text.contains("第0份报告")));
+    }
 }
