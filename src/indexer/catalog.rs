@@ -166,13 +166,14 @@ impl CatalogDocument {
 
     /// Depth of `section` in the outline: 1 for a top section.
     pub fn depth_of(&self, section: &CatalogSection) -> usize {
-        let mut depth = 1;
-        let mut parent = section.parent;
-        while let Some(index) = parent {
-            depth += 1;
-            parent = self.sections[index].parent;
-        }
-        depth
+        1 + section
+            .parent
+            .map_or(0, |parent| self.ancestors(parent).count())
+    }
+
+    /// Section `index` and the sections that contain it, from `index` up.
+    fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(index), |&i| self.sections[i].parent)
     }
 
     /// The ordinals of a section's passages.
@@ -190,7 +191,9 @@ impl CatalogDocument {
     /// innermost heading up.
     pub fn heading_path(&self, passage: usize) -> impl Iterator<Item = usize> + '_ {
         let innermost = self.innermost.get(passage).copied().flatten();
-        std::iter::successors(innermost.map(|i| i as usize), |&i| self.sections[i].parent)
+        innermost
+            .into_iter()
+            .flat_map(|i| self.ancestors(i as usize))
     }
 
     /// Fills `innermost`: a section comes after the sections that contain it, so the last one
@@ -207,10 +210,8 @@ impl CatalogDocument {
 
     /// The sections from the top down to `index` (inclusive).
     pub fn path_of(&self, index: usize) -> Vec<&CatalogSection> {
-        let mut path = vec![&self.sections[index]];
-        while let Some(parent) = path.last().and_then(|s| s.parent) {
-            path.push(&self.sections[parent]);
-        }
+        let mut path: Vec<&CatalogSection> =
+            self.ancestors(index).map(|i| &self.sections[i]).collect();
         path.reverse();
         path
     }
