@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use baogao::indexer::build_index;
-use baogao::search::{Engine, SearchRequest, YearRange};
+use baogao::search::{Engine, Filters, Page, SearchRequest, YearRange};
 
 struct Options {
     index: Option<PathBuf>,
@@ -62,19 +62,16 @@ fn options() -> Options {
 /// A request from a line of the query file: the query, then optional `section=`/`year=` after a tab.
 fn request(line: &str, limit: usize) -> baogao::Result<SearchRequest> {
     let mut parts = line.split('\t');
-    let mut request = SearchRequest {
-        query: parts.next().unwrap_or_default().trim().to_string(),
-        limit,
-        ..SearchRequest::default()
-    };
+    let query = parts.next().unwrap_or_default().trim();
+    let mut filters = Filters::default();
     for filter in parts {
         match filter.trim().split_once('=') {
-            Some(("section", section)) => request.filters.section = Some(section.to_string()),
-            Some(("year", years)) => request.filters.years = Some(YearRange::parse(years)?),
+            Some(("section", section)) => filters.section = Some(section.to_string()),
+            Some(("year", years)) => filters.years = Some(YearRange::parse(years)?),
             _ => panic!("unknown filter {filter:?} in {line:?}"),
         }
     }
-    Ok(request)
+    SearchRequest::new(query, filters, Page::new(limit, 0)?)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -158,7 +155,7 @@ fn main() -> baogao::Result<()> {
         let lines: String = requests
             .iter()
             .zip(&query_medians)
-            .map(|(request, ms)| format!("{}\t{ms:.4}\n", request.query))
+            .map(|(request, ms)| format!("{}\t{ms:.4}\n", request.query()))
             .collect();
         std::fs::write(path, lines)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
@@ -166,12 +163,7 @@ fn main() -> baogao::Result<()> {
     let mut slowest: Vec<(f64, &str)> = per_query
         .iter()
         .zip(&requests)
-        .map(|(times, r)| {
-            (
-                times.iter().sum::<f64>() / times.len() as f64,
-                r.query.as_str(),
-            )
-        })
+        .map(|(times, r)| (times.iter().sum::<f64>() / times.len() as f64, r.query()))
         .collect();
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
     query_medians.sort_by(f64::total_cmp);

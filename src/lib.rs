@@ -3,7 +3,8 @@
 //! Reports are parsed into their outline ([`ingest`]), passages are normalised and tokenised twice
 //! ([`analysis`]: character n-grams for guaranteed verbatim recall, jieba words for ranking),
 //! written to a tantivy index that is swapped in atomically ([`indexer`]), and searched with one
-//! query language for the CLI and the HTTP front end ([`search`]).
+//! query language for the CLI and the HTTP front end ([`search`]), whose results both print in
+//! the same formats ([`output`]).
 
 pub mod analysis;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod export;
 pub mod http;
 pub mod indexer;
 pub mod ingest;
+pub mod output;
 pub mod search;
 
 pub use error::{Error, Result};

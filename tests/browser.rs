@@ -2,14 +2,12 @@
 //! `.ci/run` installs Debian's chromium and chromium-driver; without them the test fails under CI
 //! and is skipped, with a notice, elsewhere.
 
-mod util;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use util::webdriver::{browser_available, wait_until, Browser, Process};
-use util::Workspace;
+use crate::util::webdriver::{browser_available, wait_until, Browser, Process};
+use crate::util::Workspace;
 
 /// Starts `baogao serve` on port 0 and returns it with the address it reports.
 fn start_server(workspace: &Workspace) -> (Process, String) {
@@ -121,4 +119,23 @@ fn search_filter_and_open_a_citation_in_chromium() {
         .contains("华勤项目二期定制化厂房建设加快推进"));
     let next = browser.wait_for(".walk a[rel=next]");
     assert_eq!(browser.text(&next), "下一段 gxq-2024:3.1 →");
+
+    // An issuer-filtered search keeps its issuer on page 2.
+    browser.goto(&format!(
+        "{address}/search?q=%E5%8F%91%E5%B1%95&issuer=%E6%B2%B3%E6%BA%90%E5%9B%BD%E5%AE%B6%E9%AB%98%E6%96%B0%E5%8C%BA&limit=5"
+    ));
+    let total = browser.text(&browser.wait_for("#total"));
+    let next_page = browser.wait_for(".pager a[rel=next]");
+    browser.click(&next_page);
+    let url = wait_until(Duration::from_secs(10), "page 2 to open", || {
+        let url = browser.current_url();
+        url.contains("offset=5").then_some(url)
+    });
+    assert!(
+        url.contains("issuer=%E6%B2%B3%E6%BA%90%E5%9B%BD%E5%AE%B6%E9%AB%98%E6%96%B0%E5%8C%BA"),
+        "{url}"
+    );
+    assert_eq!(browser.text(&browser.wait_for("#total")), total);
+    let first_on_page_two = browser.wait_for("ol.hits[start='6'] .hit");
+    assert!(!browser.text(&first_on_page_two).is_empty());
 }

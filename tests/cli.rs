@@ -1,9 +1,7 @@
 //! Integration tests: the real `baogao` binary on the seed report (河源国家高新区 2024 work summary).
 
-mod util;
-
+use crate::util::{fixture, hit_citations, seed, seed_text, sorted, strings, Workspace, SEED};
 use serde_json::Value;
-use util::{fixture, hit_citations, seed, seed_text, sorted, strings, Workspace, SEED};
 
 // ---- Outline and citations ----
 
@@ -474,7 +472,7 @@ fn json_has_the_documented_shape() {
         assert!(results.get(key).is_some(), "missing {key}");
     }
     let hit = &results["hits"][0];
-    for key in util::HIT_KEYS {
+    for key in crate::util::HIT_KEYS {
         assert!(hit.get(key).is_some(), "missing hit.{key}");
     }
     assert_eq!(hit["section"], hit["section_path"][0]);
@@ -522,6 +520,109 @@ fn docs_lists_the_documents() {
     );
 }
 
+#[test]
+fn every_printing_command_writes_csv_with_a_header() {
+    let (header, rows) = seed().csv(&["search", "华勤"]);
+    assert_eq!(
+        header,
+        strings(&[
+            "rank", "citation", "doc", "title", "year", "section", "score", "snippet", "text"
+        ])
+    );
+    let ranked: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|row| (row[0].as_str(), row[1].as_str()))
+        .collect();
+    assert_eq!(ranked, [("1", "gxq-2024:2.3"), ("2", "gxq-2024:1.1")]);
+    assert!(rows[0][8].contains("华勤项目二期定制化厂房建设加快推进"));
+    assert!(
+        !rows[0][7].contains("<mark>"),
+        "CSV snippets are plain text"
+    );
+
+    let (header, rows) = seed().csv(&["docs"]);
+    assert_eq!(header[..4], strings(&["id", "year", "issuer", "title"]));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0][..3],
+        strings(&["gxq-2024", "2024", "河源国家高新区"])
+    );
+
+    let (header, rows) = seed().csv(&["sections"]);
+    assert_eq!(
+        header,
+        strings(&["doc", "citation", "depth", "marker", "title", "passages"])
+    );
+    // The opening, then the five sections of the seed's outline.
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert_eq!(rows[0][1..3], strings(&["gxq-2024:0", "0"]));
+    assert_eq!(rows[4][1..4], strings(&["gxq-2024:4", "1", "(四)"]));
+
+    let (header, rows) = seed().csv(&["get", "gxq-2024:2.1"]);
+    assert_eq!(header[..2], strings(&["citation", "kind"]));
+    assert_eq!(rows[0][..2], strings(&["gxq-2024:2.1", "passage"]));
+    assert!(rows[0][6].starts_with("一是跨江融合发展如火如荼。"));
+    assert_eq!(rows[0][7..], strings(&["gxq-2024:1.4", "gxq-2024:2.2"]));
+
+    let (header, rows) = seed().csv(&["stats"]);
+    assert_eq!(header[..3], strings(&["documents", "passages", "sections"]));
+    assert_eq!(rows[0][..3], strings(&["1", "20", "5"]));
+}
+
+#[test]
+fn csv_starts_with_a_byte_order_mark_only_when_asked() {
+    let with = seed().run(&["docs", "--format", "csv", "--bom"]);
+    assert!(with.stdout.starts_with(b"\xEF\xBB\xBFid,year,"));
+    let without = seed().ok(&["docs", "--format", "csv"]);
+    assert!(without.starts_with("id,year,"), "{without}");
+    let stderr = seed().fails(&["docs", "--bom"], 2);
+    assert!(
+        stderr.contains("--bom only applies to --format csv"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_is_the_same_as_format_json_and_ndjson_writes_a_hit_a_line() {
+    let hidden_alias = seed().ok(&["search", "华勤", "--json"]);
+    let format = seed().ok(&["search", "华勤", "--format", "json"]);
+    let without_timing = |text: &str| {
+        let mut value: Value = serde_json::from_str(text).unwrap();
+        value["took_ms"] = Value::Null;
+        value
+    };
+    assert_eq!(without_timing(&hidden_alias), without_timing(&format));
+    let lines = seed().ok(&["search", "华勤", "--format", "ndjson"]);
+    let hits: Vec<Value> = lines
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["citation"], "gxq-2024:2.3");
+    assert_eq!(seed().get_json("gxq-2024:2")["kind"], "section");
+}
+
+#[test]
+fn sections_and_docs_take_the_search_filters() {
+    let outline = seed().json(&["sections", "--section", "二"]);
+    let sections = outline[0]["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 1, "{outline}");
+    assert_eq!(sections[0]["citation"], "gxq-2024:2");
+    let text = seed().ok(&["sections", "--section", "营商环境"]);
+    assert!(
+        text.contains("gxq-2024:4  (四)纵深推进管理服务质量提升年活动"),
+        "{text}"
+    );
+    assert!(!text.contains("gxq-2024:1  "), "{text}");
+    let docs = seed().json(&["docs", "--issuer", "河源国家高新区", "--year", "2020.."]);
+    assert_eq!(docs.as_array().unwrap().len(), 1);
+    let stderr = seed().fails(&["docs", "--issuer", "国务院"], 2);
+    assert!(
+        stderr.contains("no document is issued by \"国务院\""),
+        "{stderr}"
+    );
+}
+
 // ---- Bad input ----
 
 #[test]
@@ -550,6 +651,22 @@ fn bad_queries_exit_2_with_a_reason() {
 fn a_limit_over_the_cap_is_refused() {
     let stderr = seed().fails(&["search", "水", "--limit", "1000", "--index", "index"], 2);
     assert!(stderr.contains("limit 1000 is too large"), "{stderr}");
+}
+
+#[test]
+fn a_page_beyond_the_result_window_is_refused_before_any_work() {
+    for offset in ["10000", "1000000000000", &usize::MAX.to_string()] {
+        let stderr = seed().fails(&["search", "水", "--offset", offset], 2);
+        assert!(stderr.contains("is too deep"), "{offset}: {stderr}");
+    }
+    // Arguments are checked before the index is opened: no index is needed to refuse them.
+    let stderr = seed().fails(
+        &["search", "水", "--offset", "20000", "--index", "nowhere"],
+        2,
+    );
+    assert!(stderr.contains("is too deep"), "{stderr}");
+    let stderr = seed().fails(&["search", "水", "--year", "二〇二四"], 2);
+    assert!(stderr.contains("bad year \"二〇二四\""), "{stderr}");
 }
 
 #[test]

@@ -2,14 +2,12 @@
 //! `../shared/corpus/reports` into `tests/fixtures/corpus`), their metadata and outlines as a reader
 //! sees them in the files, mark-up removal, and encodings.
 
-mod util;
-
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use crate::util::{hit_citations, sorted, strings, Workspace};
 use baogao::ingest::{markup::strip_markup, parse_document, read_document, Document};
 use serde_json::Value;
-use util::{hit_citations, sorted, strings, Workspace};
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
@@ -320,7 +318,7 @@ fn page(query: &str, limit: usize, offset: usize) -> Vec<String> {
         "search", query, "--json", "--index", "index", "--limit", &limit, "--offset", &offset,
     ];
     let results: Value = serde_json::from_str(&indexed().ok(&args)).unwrap();
-    util::hit_citations(&results)
+    crate::util::hit_citations(&results)
 }
 
 #[test]

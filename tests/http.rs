@@ -1,9 +1,9 @@
 //! Router tests: the real HTTP application on the seed index, driven with `oneshot`, no socket.
 
-mod util;
-
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use crate::util::{fixture, SEED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -12,7 +12,6 @@ use baogao::indexer::build_index;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-use util::{fixture, SEED};
 
 /// A seed index in a temporary directory and the application over it.
 struct App {
@@ -21,6 +20,13 @@ struct App {
 }
 
 impl App {
+    /// The seed application shared by the tests that only read.
+    fn seed() -> &'static App {
+        static SEED_APP: OnceLock<App> = OnceLock::new();
+        SEED_APP.get_or_init(App::new)
+    }
+
+    /// An application of its own, for a test that rebuilds the index.
     fn new() -> App {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         build_index(&[fixture(SEED)], &dir.path().join("index"), &mut |_| {}).unwrap();
@@ -90,13 +96,13 @@ fn citations(results: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn api_search_returns_the_cli_shape() {
-    let app = App::new();
+    let app = App::seed();
     let (status, results) = app.json("/api/search?q=华勤").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(results["total"], 2);
     assert_eq!(results["interpretation"]["mode"], "verbatim");
     let hit = &results["hits"][0];
-    for key in util::HIT_KEYS {
+    for key in crate::util::HIT_KEYS {
         assert!(hit.get(key).is_some(), "missing {key}");
     }
     assert!(hit["snippet"]
@@ -107,7 +113,7 @@ async fn api_search_returns_the_cli_shape() {
 
 #[tokio::test]
 async fn api_search_applies_filters_and_paging() {
-    let app = App::new();
+    let app = App::seed();
     let (_, filtered) = app
         .json("/api/search?q=水&section=营商环境&doc=gxq-2024&year=2024")
         .await;
@@ -126,7 +132,7 @@ async fn api_search_applies_filters_and_paging() {
 
 #[tokio::test]
 async fn api_search_errors_are_400_json() {
-    let app = App::new();
+    let app = App::seed();
     let long = format!("/api/search?q={}", "水".repeat(300));
     let cases = [
         ("/api/search", "missing query parameter q"),
@@ -139,6 +145,12 @@ async fn api_search_errors_are_400_json() {
             "offset must be a whole number",
         ),
         ("/api/search?q=水&year=二〇二四", "bad year \"二〇二四\""),
+        ("/api/search?q=水&offset=1000000000000", "is too deep"),
+        (
+            "/api/search?q=水&offset=18446744073709551615",
+            "is too deep",
+        ),
+        ("/api/search?q=水&offset=9995&limit=10", "is too deep"),
         ("/api/search?q=水&section=十", "no section matches"),
         ("/api/search?q=水&doc=nosuch", "no document"),
         (long.as_str(), "longer than 256"),
@@ -155,7 +167,7 @@ async fn api_search_errors_are_400_json() {
 
 #[tokio::test]
 async fn api_passage_carries_its_neighbours() {
-    let app = App::new();
+    let app = App::seed();
     let (status, passage) = app.json("/api/passages/gxq-2024:2.1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(passage["text"]
@@ -176,7 +188,7 @@ async fn api_passage_carries_its_neighbours() {
 
 #[tokio::test]
 async fn api_unknown_citation_is_404() {
-    let app = App::new();
+    let app = App::seed();
     let (status, body) = app.json("/api/passages/gxq-2024:9.9").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body["error"].as_str().unwrap().contains("gxq-2024:9.9"));
@@ -184,7 +196,7 @@ async fn api_unknown_citation_is_404() {
 
 #[tokio::test]
 async fn api_sections_docs_and_health() {
-    let app = App::new();
+    let app = App::seed();
     let (status, sections) = app.json("/api/sections").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(sections[0]["sections"].as_array().unwrap().len(), 5);
@@ -198,6 +210,13 @@ async fn api_sections_docs_and_health() {
     assert_eq!(docs[0]["id"], "gxq-2024");
     assert_eq!(docs[0]["passages"], 20);
     assert!(docs[0].get("sections").is_none());
+    let (_, second) = app.json("/api/sections?section=二").await;
+    assert_eq!(second[0]["sections"].as_array().unwrap().len(), 1);
+    assert_eq!(second[0]["sections"][0]["citation"], "gxq-2024:2");
+    let (_, issued) = app.json("/api/docs?issuer=河源国家高新区&year=").await;
+    assert_eq!(issued, docs);
+    let (status, _) = app.json("/api/docs?issuer=国务院").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, health) = app.json("/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["status"], "ok");
@@ -205,7 +224,7 @@ async fn api_sections_docs_and_health() {
 
 #[tokio::test]
 async fn unknown_paths_are_404() {
-    let app = App::new();
+    let app = App::seed();
     let (status, body) = app.json("/api/nothing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "no such endpoint: /api/nothing");
@@ -217,7 +236,7 @@ async fn unknown_paths_are_404() {
 
 #[tokio::test]
 async fn request_bodies_are_refused() {
-    let app = App::new();
+    let app = App::seed();
     let request = Request::get("/api/search?q=a")
         .header(header::CONTENT_LENGTH, "3")
         .body(Body::from("abc"))
@@ -236,7 +255,7 @@ async fn request_bodies_are_refused() {
 
 #[tokio::test]
 async fn the_front_page_has_the_form_and_section_filter() {
-    let app = App::new();
+    let app = App::seed();
     let (status, content_type, page) = app.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/html"));
@@ -249,7 +268,7 @@ async fn the_front_page_has_the_form_and_section_filter() {
 
 #[tokio::test]
 async fn the_results_page_is_rendered_on_the_server() {
-    let app = App::new();
+    let app = App::seed();
     let (status, _, page) = app.get("/search?q=华勤&section=gxq-2024:2").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -263,7 +282,7 @@ async fn the_results_page_is_rendered_on_the_server() {
 
 #[tokio::test]
 async fn results_page_through_with_links() {
-    let app = App::new();
+    let app = App::seed();
     let (_, _, page) = app.get("/search?q=发展&limit=5").await;
     assert!(page.contains("<a rel=\"next\" href=\"/search?q=%E5%8F%91%E5%B1%95&amp;limit=5&amp;offset=5\">下一页</a>"), "{page}");
     let (_, _, second) = app.get("/search?q=发展&limit=5&offset=5").await;
@@ -272,8 +291,30 @@ async fn results_page_through_with_links() {
 }
 
 #[tokio::test]
+async fn page_links_keep_every_filter() {
+    let app = App::seed();
+    let (_, _, page) = app
+        .get("/search?q=发展&issuer=河源国家高新区&year=2024&limit=5")
+        .await;
+    let next = "<a rel=\"next\" href=\"/search?q=%E5%8F%91%E5%B1%95\
+                &amp;issuer=%E6%B2%B3%E6%BA%90%E5%9B%BD%E5%AE%B6%E9%AB%98%E6%96%B0%E5%8C%BA\
+                &amp;year=2024&amp;limit=5&amp;offset=5\">下一页</a>";
+    assert!(page.contains(next), "{page}");
+    // The form carries the issuer too, so that a new search keeps it.
+    assert!(
+        page.contains("name=\"issuer\"") && page.contains("value=\"河源国家高新区\""),
+        "{page}"
+    );
+    let (_, _, second) = app
+        .get("/search?q=发展&issuer=河源国家高新区&year=2024&limit=5&offset=5")
+        .await;
+    assert!(second.contains("<ol class=\"hits\" start=\"6\">"));
+    assert!(second.contains("&amp;issuer=%E6%B2%B3"), "{second}");
+}
+
+#[tokio::test]
 async fn queries_and_report_text_are_escaped() {
-    let app = App::new();
+    let app = App::seed();
     let (status, _, page) = app.get("/search?q=<script>alert(1)</script>").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("<script>alert"), "{page}");
@@ -288,7 +329,7 @@ async fn queries_and_report_text_are_escaped() {
 
 #[tokio::test]
 async fn a_fragment_request_returns_the_results_block_only() {
-    let app = App::new();
+    let app = App::seed();
     let (status, _, block) = app.get("/search?q=塔斯汀&fragment=1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(block.starts_with("<p class=\"summary\">"), "{block}");
@@ -297,7 +338,7 @@ async fn a_fragment_request_returns_the_results_block_only() {
 
 #[tokio::test]
 async fn the_passage_page_shows_context_and_the_quote() {
-    let app = App::new();
+    let app = App::seed();
     let (status, _, page) = app.get("/p/gxq-2024:2.1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<blockquote id=\"passage-text\"><p>一是跨江融合发展如火如荼。"));
@@ -313,7 +354,7 @@ async fn the_passage_page_shows_context_and_the_quote() {
 
 #[tokio::test]
 async fn assets_are_served_from_the_binary() {
-    let app = App::new();
+    let app = App::seed();
     let (status, content_type, css) = app.get("/assets/style.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/css"));

@@ -1,4 +1,6 @@
-//! The JSON API: the same shapes as the CLI's `--json`, errors as `{"error": "..."}`.
+//! The JSON API: the same shapes as the CLI's `--format json`, errors as `{"error": "..."}`.
+//! Every parameter struct flattens the one [`Filters`] type, so a new filter reaches every
+//! endpoint and every link without a change here.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -10,11 +12,8 @@ use serde::Deserialize;
 
 use super::AppState;
 use crate::error::Error;
-use crate::indexer::DocumentOutline;
-use crate::search::{CitedText, Filters, SearchRequest, SearchResults, YearRange};
-
-/// Hits per page when the request does not say.
-pub const DEFAULT_LIMIT: usize = 10;
+use crate::output::{DocumentList, Outlines};
+use crate::search::{CitedText, Filters, Page, SearchRequest, SearchResults, DEFAULT_LIMIT};
 
 /// An error answer: a status and a message for the client. Server-side failures get a generic
 /// message; their details go to the log only.
@@ -39,7 +38,7 @@ impl From<Error> for ApiError {
             Error::UnknownCitation(_) => ApiError::new(StatusCode::NOT_FOUND, error.to_string()),
             _ if error.is_usage() => ApiError::new(StatusCode::BAD_REQUEST, error.to_string()),
             _ => {
-                eprintln!("baogao: error: {error}");
+                eprintln!("baogao: error: {}", error.chain());
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal error; see the server log",
@@ -64,10 +63,8 @@ impl IntoResponse for ApiError {
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchParams {
     pub q: Option<String>,
-    pub section: Option<String>,
-    pub doc: Option<String>,
-    pub year: Option<String>,
-    pub issuer: Option<String>,
+    #[serde(flatten)]
+    pub filters: Filters,
     pub limit: Option<String>,
     pub offset: Option<String>,
 }
@@ -96,27 +93,21 @@ pub fn parse_params<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, ApiErro
 }
 
 impl SearchParams {
-    /// The search these parameters ask for.
+    /// The search these parameters ask for, checked: the query parses, the page is in bounds.
     pub fn to_request(&self) -> Result<SearchRequest, ApiError> {
         let query = self
             .q
             .clone()
             .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing query parameter q"))?;
-        Ok(SearchRequest {
-            query,
-            filters: Filters {
-                doc: present(&self.doc).map(str::to_string),
-                years: present(&self.year).map(YearRange::parse).transpose()?,
-                issuer: present(&self.issuer).map(str::to_string),
-                section: present(&self.section).map(str::to_string),
-            },
-            limit: number("limit", &self.limit)?.unwrap_or(DEFAULT_LIMIT),
-            offset: number("offset", &self.offset)?.unwrap_or(0),
-        })
+        let page = Page::new(
+            number("limit", &self.limit)?.unwrap_or(DEFAULT_LIMIT),
+            number("offset", &self.offset)?.unwrap_or(0),
+        )?;
+        Ok(SearchRequest::new(query, self.filters.clone(), page)?)
     }
 }
 
-/// `GET /api/search?q=&section=&doc=&year=&limit=&offset=`
+/// `GET /api/search?q=&section=&doc=&year=&issuer=&limit=&offset=`
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -135,39 +126,26 @@ pub async fn passage(
     Ok(Json(state.engine.get().get(&citation)?))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct DocParam {
-    doc: Option<String>,
-}
-
-/// `GET /api/sections?doc=`: outline trees with citations and passage counts.
+/// `GET /api/sections?doc=&year=&issuer=&section=`: outline trees with citations and passage
+/// counts, as `baogao sections`.
 pub async fn sections(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Vec<DocumentOutline>>, ApiError> {
-    let params: DocParam = parse_params(raw.as_deref())?;
-    let engine = state.engine.get();
-    let filters = Filters {
-        doc: present(&params.doc).map(str::to_string),
-        ..Filters::default()
-    };
-    let documents = engine.documents(&filters)?;
-    Ok(Json(
-        documents.into_iter().map(DocumentOutline::of).collect(),
-    ))
+) -> Result<Json<Outlines>, ApiError> {
+    let filters: Filters = parse_params(raw.as_deref())?;
+    Ok(Json(Outlines(state.engine.get().outlines(&filters)?)))
 }
 
-/// `GET /api/docs`: the documents with title, year and passage counts.
-pub async fn docs(State(state): State<AppState>) -> Json<Vec<DocumentOutline>> {
-    let engine = state.engine.get();
-    Json(
-        engine
-            .catalog()
-            .documents()
-            .iter()
-            .map(DocumentOutline::summary)
-            .collect(),
-    )
+/// `GET /api/docs?year=&issuer=&section=`: the documents with title, year and passage counts,
+/// as `baogao docs`.
+pub async fn docs(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<DocumentList>, ApiError> {
+    let filters: Filters = parse_params(raw.as_deref())?;
+    Ok(Json(DocumentList(
+        state.engine.get().document_summaries(&filters)?,
+    )))
 }
 
 /// `GET /healthz`

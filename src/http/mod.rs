@@ -8,12 +8,14 @@
 
 mod api;
 mod pages;
+mod views;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -153,7 +155,7 @@ pub async fn serve(addr: SocketAddr, root: &Path) -> anyhow::Result<()> {
     std::thread::spawn(|| crate::analysis::segment::dictionary_words("预热"));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let stats = state.engine.get().stats();
     eprintln!(
         "baogao: serving {} documents, {} passages on http://{}",
@@ -173,7 +175,10 @@ pub async fn serve(addr: SocketAddr, root: &Path) -> anyhow::Result<()> {
                     engine.get().generation().display()
                 ),
                 Ok(false) => {}
-                Err(error) => eprintln!("baogao: warning: keeping the current index: {error}"),
+                Err(error) => eprintln!(
+                    "baogao: warning: keeping the current index: {}",
+                    error.chain()
+                ),
             }
         }
     });

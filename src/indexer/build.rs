@@ -35,7 +35,7 @@ const WRITER_MEMORY_BYTES: usize = 400_000_000;
 const MUTABLE_FILES: [&str; 2] = ["meta.json", ".managed.json"];
 
 /// What a build did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct BuildReport {
     /// Documents in the index after the build.
     pub documents: usize,
@@ -47,7 +47,7 @@ pub struct BuildReport {
     /// Documents of the previous generation whose file is gone (changed files count as indexed).
     pub removed: usize,
     /// Files skipped, each with the reason.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<ReadError>,
     /// Bytes of report text read.
     pub input_bytes: u64,
     pub seconds: f64,
@@ -190,7 +190,7 @@ fn write_generation(
     removed: &[&CatalogDocument],
     fresh: &[&Input],
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Catalog, usize, Vec<String>)> {
+) -> Result<(Catalog, usize, Vec<ReadError>)> {
     std::fs::create_dir(dir)
         .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     let (index, fields, kept_texts) = match base {
@@ -258,7 +258,7 @@ fn write_generation(
                 return Err(Error::io(format!("cannot read {}", path.display()), cause))
             }
             Err(skip) => {
-                skipped.push(skip.to_string());
+                skipped.push(skip);
                 return Ok(());
             }
         };

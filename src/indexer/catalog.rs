@@ -98,20 +98,29 @@ impl CatalogDocument {
         self.children_of(None)
     }
 
+    /// Section `index` with its subsections.
+    pub fn subtree(&self, index: usize) -> SectionNode {
+        let section = &self.sections[index];
+        SectionNode {
+            citation: section.citation.clone(),
+            marker: section.marker.clone(),
+            title: section.title.clone(),
+            level: section.level,
+            passages: section.passages,
+            children: self.children_of(Some(index)),
+        }
+    }
+
     fn children_of(&self, parent: Option<usize>) -> Vec<SectionNode> {
-        self.sections
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.parent == parent)
-            .map(|(index, s)| SectionNode {
-                citation: s.citation.clone(),
-                marker: s.marker.clone(),
-                title: s.title.clone(),
-                level: s.level,
-                passages: s.passages,
-                children: self.children_of(Some(index)),
-            })
+        (0..self.sections.len())
+            .filter(|&index| self.sections[index].parent == parent)
+            .map(|index| self.subtree(index))
             .collect()
+    }
+
+    /// The position of `section` in this document's outline, if it is one of its sections.
+    pub fn index_of(&self, section: &CatalogSection) -> Option<usize> {
+        self.sections.iter().position(|s| std::ptr::eq(s, section))
     }
 
     /// Passages before the first heading (the opening of the report).
@@ -288,7 +297,7 @@ impl Catalog {
     }
 }
 
-/// A document with its outline: what `sections`/`docs --json` print and the HTTP API returns.
+/// A document with its outline: what `sections`/`docs --format json` print and the HTTP API returns.
 #[derive(Debug, Serialize)]
 pub struct DocumentOutline {
     pub id: String,
@@ -321,6 +330,22 @@ impl DocumentOutline {
     pub fn of(document: &CatalogDocument) -> DocumentOutline {
         DocumentOutline {
             sections: Some(document.tree()),
+            ..DocumentOutline::summary(document)
+        }
+    }
+
+    /// The document with only the sections at `indices` (and their subsections) as its outline;
+    /// a section inside another one listed appears once, under it. The opening is left out.
+    pub fn of_sections(document: &CatalogDocument, indices: &[usize]) -> DocumentOutline {
+        let outermost = indices.iter().copied().filter(|&index| {
+            !document
+                .ancestors(index)
+                .skip(1)
+                .any(|ancestor| indices.contains(&ancestor))
+        });
+        DocumentOutline {
+            opening_passages: 0,
+            sections: Some(outermost.map(|index| document.subtree(index)).collect()),
             ..DocumentOutline::summary(document)
         }
     }

@@ -35,27 +35,46 @@ pub fn current_generation(root: &Path) -> Option<PathBuf> {
     (!name.is_empty()).then(|| root.join(name))
 }
 
+/// An opened index generation: everything a reader needs, from one reading of `CURRENT`.
+pub struct OpenedIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub catalog: Catalog,
+    pub texts: TextCodec,
+    /// The generation directory that was opened.
+    pub generation: PathBuf,
+}
+
 /// Opens the current generation under `root`: the only place an index is opened, so the tokenizers
-/// are always registered.
-pub fn open_index(root: &Path) -> Result<(Index, Fields, Catalog, TextCodec)> {
+/// are always registered. `CURRENT` is read once, so a build that switches it meanwhile cannot
+/// make the caller believe it opened the new generation.
+pub fn open_index(root: &Path) -> Result<OpenedIndex> {
     let generation = current_generation(root).ok_or_else(|| Error::NoIndex(root.to_path_buf()))?;
-    let bad = |reason: String| Error::BadIndex {
-        path: root.to_path_buf(),
-        reason,
-    };
     // The catalog first: it says which version wrote the index before tantivy reads what an
     // older version may have written differently.
-    let catalog = Catalog::load(&generation).map_err(|e| bad(format!("catalog: {e}")))?;
+    let catalog =
+        Catalog::load(&generation).map_err(|e| Error::bad_index(root, "its catalog", e))?;
     if catalog.format != catalog::FORMAT {
-        return Err(bad(
-            "the index was written by another version of baogao".to_string()
-        ));
+        return Err(Error::BadIndex {
+            path: root.to_path_buf(),
+            reason: "the index was written by another version of baogao".to_string(),
+            source: None,
+        });
     }
-    let index = Index::open_in_dir(&generation).map_err(|e| bad(e.to_string()))?;
+    let index = Index::open_in_dir(&generation)
+        .map_err(|e| Error::bad_index(root, "its tantivy files", e))?;
     register_tokenizers(&index);
-    let fields = Fields::of(&index.schema()).map_err(|e| bad(e.to_string()))?;
-    let texts = TextCodec::load(&generation).map_err(|e| bad(format!("passage texts: {e}")))?;
-    Ok((index, fields, catalog, texts))
+    let fields =
+        Fields::of(&index.schema()).map_err(|e| Error::bad_index(root, "its schema", e))?;
+    let texts =
+        TextCodec::load(&generation).map_err(|e| Error::bad_index(root, "its passage texts", e))?;
+    Ok(OpenedIndex {
+        index,
+        fields,
+        catalog,
+        texts,
+        generation,
+    })
 }
 
 /// Lists the report files under `paths`: files as given, directories by their `.txt`/`.md` files

@@ -25,22 +25,24 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument, Term,
+    DocAddress, DocSet, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument, Term,
+    TERMINATED,
 };
 
 use super::char_query::CharQuery;
-use super::filters::{filter_query, select_documents, Filters};
+use super::filters::{filter_query, select_documents, select_outlines, Filters};
 use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
-use super::query::{parse_query, ParsedQuery, QueryTerm};
+use super::passages::Passage;
+use super::query::{ParsedQuery, QueryTerm};
+use super::request::{Page, SearchRequest};
 use super::snippet::make_snippet;
 use crate::analysis::normalize_str;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
-use crate::indexer::{self, Catalog, CatalogDocument, Fields, TextCodec};
-
-/// Most hits one request may ask for.
-pub const MAX_LIMIT: usize = 100;
+use crate::indexer::{
+    self, Catalog, CatalogDocument, DocumentOutline, Fields, OpenedIndex, TextCodec,
+};
 
 /// How much a passage gains, as a share of its first-phase score, when the headings above it and
 /// its text both hold all the required terms.
@@ -58,21 +60,20 @@ const RARE_BIGRAM_FACTOR: u64 = 4;
 /// Weight of all query terms standing together as one phrase.
 const PHRASE_BOOST: f32 = 2.0;
 
-/// What to search for, and where.
-#[derive(Debug, Clone, Default)]
-pub struct SearchRequest {
-    pub query: String,
-    pub filters: Filters,
-    pub limit: usize,
-    pub offset: usize,
+/// Whether the terms matched as typed or through their words.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// The terms as typed, verbatim.
+    Verbatim,
+    /// The single term occurs nowhere verbatim, so its jieba dictionary words are required.
+    Words,
 }
 
 /// How the query was understood.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Interpretation {
-    /// `verbatim`: the terms as typed; `words`: the term occurs nowhere verbatim, so its jieba
-    /// dictionary words are required instead.
-    pub mode: &'static str,
+    pub mode: MatchMode,
     /// Required clauses; each lists its alternatives (normalised).
     pub required: Vec<Vec<String>>,
     pub excluded: Vec<String>,
@@ -85,16 +86,10 @@ pub struct Interpretation {
 /// One ranked passage.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
-    pub citation: String,
-    pub doc: String,
-    pub title: String,
-    pub year: Option<u32>,
-    /// The heading path as one string (`(二)纵深推进… > …`).
-    pub section: String,
-    pub section_path: Vec<String>,
+    /// The passage with its citation and place in the report.
+    #[serde(flatten)]
+    pub passage: Passage,
     pub score: f32,
-    /// The whole passage, exactly as in the source.
-    pub text: String,
     /// A window of the passage: matches in `<mark>…</mark>`, the rest HTML-escaped.
     pub snippet: String,
     /// The same window for terminals.
@@ -108,6 +103,8 @@ pub struct SearchResults {
     pub query: String,
     pub interpretation: Interpretation,
     pub total: usize,
+    /// Hits skipped before the first one shown.
+    pub offset: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
 }
@@ -122,15 +119,23 @@ pub struct Stats {
     pub generation: PathBuf,
 }
 
-/// The outcome of ranking: how the query was understood, the total and one page of addresses.
-struct Ranked {
-    /// `verbatim` or `words` (see [`Interpretation::mode`]).
-    mode: &'static str,
-    parsed: ParsedQuery,
+/// The passages a question matches and how it was understood: the step that every question over
+/// passages shares, whether it ranks a page of them or counts them.
+pub struct Matching {
+    /// Matches the passages (BM25 of the terms; filters score nothing).
+    pub query: Box<dyn Query>,
+    pub interpretation: Interpretation,
+    /// The query that matches: the parsed one, or the dictionary words of its term.
     effective: ParsedQuery,
-    words: Vec<String>,
-    total: usize,
-    top: Vec<(f32, DocAddress)>,
+}
+
+impl Matching {
+    /// The terms that match, normalised, for highlighting and counting.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.effective
+            .matching_terms()
+            .map(|term| term.text.as_str())
+    }
 }
 
 /// An opened index.
@@ -151,35 +156,25 @@ pub struct Engine {
 impl Engine {
     /// Opens the current index under `root`.
     pub fn open(root: &Path) -> Result<Engine> {
-        let (index, fields, catalog, texts) = indexer::open_index(root)?;
-        Engine::from_index(index, fields, catalog, texts, root)
-    }
-
-    fn from_index(
-        index: Index,
-        fields: Fields,
-        catalog: Catalog,
-        texts: TextCodec,
-        root: &Path,
-    ) -> Result<Engine> {
+        let OpenedIndex {
+            index,
+            fields,
+            catalog,
+            texts,
+            generation,
+        } = indexer::open_index(root)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| Error::BadIndex {
-                path: root.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-        let generation = indexer::current_generation(root).unwrap_or_else(|| root.to_path_buf());
+            .map_err(|e: tantivy::TantivyError| Error::bad_index(root, "tantivy reader", e))?;
         let heading_titles = catalog
             .documents()
             .iter()
             .map(|document| document.sections.iter().map(|_| OnceLock::new()).collect())
             .collect();
-        let ordinals = ordinal_columns(&reader.searcher()).map_err(|e| Error::BadIndex {
-            path: root.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        let ordinals = ordinal_columns(&reader.searcher())
+            .map_err(|e| Error::bad_index(root, "ordinal column", e))?;
         Ok(Engine {
             reader,
             fields,
@@ -201,25 +196,27 @@ impl Engine {
         &self.catalog
     }
 
-    /// Runs a search: parse, filter, match, rank, page, snippets.
+    /// A searcher over the engine's generation: one per request.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Runs a search: match, rank, page, snippets.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let ranked = self.rank_with(&searcher, request)?;
-        let terms: Vec<&str> = ranked
-            .effective
-            .matching_terms()
-            .map(|t| t.text.as_str())
-            .collect();
-        let hits = ranked
-            .top
+        let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
+        let (total, top) = self.rank_matches(&searcher, &matching, request.page)?;
+        let terms: Vec<&str> = matching.terms().collect();
+        let hits = top
             .iter()
             .map(|&(score, address)| self.hit(&searcher, address, score, &terms))
             .collect::<Result<Vec<Hit>>>()?;
         Ok(SearchResults {
-            query: request.query.clone(),
-            interpretation: describe(ranked.mode, &ranked.parsed, &ranked.effective, ranked.words),
-            total: ranked.total,
+            query: request.query().to_string(),
+            interpretation: matching.interpretation,
+            total,
+            offset: request.page.offset(),
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
             hits,
         })
@@ -228,26 +225,30 @@ impl Engine {
     /// The ranking step of [`Engine::search`] alone: how many passages match and the addresses
     /// of the requested page, without reading stored passages or making snippets.
     pub fn rank(&self, request: &SearchRequest) -> Result<(usize, Vec<(f32, DocAddress)>)> {
-        let ranked = self.rank_with(&self.reader.searcher(), request)?;
-        Ok((ranked.total, ranked.top))
+        let searcher = self.reader.searcher();
+        let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
+        self.rank_matches(&searcher, &matching, request.page)
     }
 
-    fn rank_with(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Ranked> {
-        if request.limit > MAX_LIMIT {
-            return Err(Error::BadArgument(format!(
-                "limit {} is too large; at most {MAX_LIMIT} hits are returned at once (use --offset to page)",
-                request.limit
-            )));
-        }
-        let parsed = parse_query(&request.query)?;
-        let filter = filter_query(&self.catalog, &request.filters)?;
-        let mut mode = "verbatim";
+    /// The passages `parsed` matches within `filters`, and how it was understood. A single bare
+    /// term that occurs nowhere verbatim (within the filters) falls back to its jieba dictionary
+    /// words, all required.
+    pub fn matching(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        filters: &Filters,
+    ) -> Result<Matching> {
+        let filter = filter_query(&self.catalog, filters)?;
+        let mut mode = MatchMode::Verbatim;
         let mut effective = parsed.clone();
-        let mut words = self.ranking_words(searcher, &effective)?;
-        let (mut total, mut top) =
-            self.run(searcher, &effective, &words, filter.as_deref(), request)?;
-        if total == 0 {
-            if let Some(term) = parsed.single_bare_term() {
+        let mut query = self.matching_query(searcher, &effective, filter.as_deref())?;
+        // One character is one dictionary word: only longer terms can fall back.
+        if let Some(term) = parsed
+            .single_bare_term()
+            .filter(|term| term.text.chars().nth(1).is_some())
+        {
+            if !matches_any(searcher, &*query)? {
                 let dictionary = dictionary_words(&term.text);
                 if dictionary.len() > 1 {
                     effective = ParsedQuery {
@@ -262,40 +263,36 @@ impl Engine {
                             .collect(),
                         excluded: Vec::new(),
                     };
-                    mode = "words";
-                    words = self.ranking_words(searcher, &effective)?;
-                    (total, top) =
-                        self.run(searcher, &effective, &words, filter.as_deref(), request)?;
+                    mode = MatchMode::Words;
+                    query = self.matching_query(searcher, &effective, filter.as_deref())?;
                 }
             }
         }
-        Ok(Ranked {
-            mode,
-            parsed,
+        let words = self.ranking_words(searcher, &effective)?;
+        Ok(Matching {
+            query,
+            interpretation: describe(mode, parsed, &effective, words),
             effective,
-            words,
-            total,
-            top,
         })
     }
 
-    /// Counts and ranks the passages matching `parsed` within `filter`: one pass over the matches
-    /// counts them and keeps the first phase's best, which [`Engine::rescore`] then re-ranks.
-    fn run(
+    /// Counts and ranks the passages of `matching`: one pass over the matches counts them and
+    /// keeps the first phase's best, which [`Engine::rescore`] then re-ranks; returns the total
+    /// and the addresses of `page`.
+    fn rank_matches(
         &self,
         searcher: &Searcher,
-        parsed: &ParsedQuery,
-        words: &[String],
-        filter: Option<&dyn Query>,
-        request: &SearchRequest,
+        matching: &Matching,
+        page: Page,
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
-        let matching = self.matching_query(searcher, parsed, filter)?;
-        let weight = matching.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let weight = matching
+            .query
+            .weight(EnableScoring::enabled_from_searcher(searcher))?;
         let first_phase = FirstPhase {
-            limit: (request.offset + request.limit).max(RESCORE_WINDOW),
+            limit: page.end().max(RESCORE_WINDOW),
             ordinals: Arc::clone(&self.ordinals),
         };
-        let (candidates, total) = if counts_apart(&*matching) {
+        let (candidates, total) = if counts_apart(&*matching.query) {
             (
                 collect(searcher, &*weight, &first_phase)?,
                 collect(searcher, &*weight, &Count)?,
@@ -303,16 +300,21 @@ impl Engine {
         } else {
             collect(searcher, &*weight, &(first_phase, Count))?
         };
-        if request.limit == 0 {
+        if page.limit() == 0 {
             return Ok((total, Vec::new()));
         }
-        let ranked = self.rescore(searcher, candidates, parsed, words)?;
+        let ranked = self.rescore(
+            searcher,
+            candidates,
+            &matching.effective,
+            &matching.interpretation.ranking_words,
+        )?;
         Ok((
             total,
             ranked
                 .into_iter()
-                .skip(request.offset)
-                .take(request.limit)
+                .skip(page.offset())
+                .take(page.limit())
                 .collect(),
         ))
     }
@@ -501,6 +503,28 @@ impl Engine {
         select_documents(&self.catalog, filters)
     }
 
+    /// The outlines of the documents that `filters` select, cut to the sections a section
+    /// filter names.
+    pub fn outlines(&self, filters: &Filters) -> Result<Vec<DocumentOutline>> {
+        select_outlines(&self.catalog, filters)
+    }
+
+    /// The documents that hold what `filters` select, without their outlines.
+    pub fn document_summaries(&self, filters: &Filters) -> Result<Vec<DocumentOutline>> {
+        let documents = match filters.section {
+            None => self.documents(filters)?,
+            Some(_) => self
+                .outlines(filters)?
+                .iter()
+                .filter_map(|outline| self.catalog.document(&outline.id))
+                .collect(),
+        };
+        Ok(documents
+            .into_iter()
+            .map(DocumentOutline::summary)
+            .collect())
+    }
+
     /// Builds a hit from a stored passage.
     fn hit(
         &self,
@@ -513,14 +537,8 @@ impl Engine {
         let passage = self.stored_passage(&stored)?;
         let snippet_parts = make_snippet(&passage.text, terms.iter().copied());
         Ok(Hit {
-            citation: passage.citation,
-            doc: passage.doc,
-            title: passage.title,
-            year: passage.year,
-            section: passage.section,
-            section_path: passage.section_path,
+            passage,
             score,
-            text: passage.text,
             snippet: snippet_parts.to_html(),
             snippet_parts,
         })
@@ -681,8 +699,27 @@ fn phrase_cover(bigrams: &[(usize, u64)]) -> Vec<usize> {
     cover
 }
 
+/// Whether `query` matches any live passage: stops at the first.
+fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if segment
+                .alive_bitset()
+                .is_none_or(|alive| alive.is_alive(doc))
+            {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
+}
+
 fn describe(
-    mode: &'static str,
+    mode: MatchMode,
     parsed: &ParsedQuery,
     effective: &ParsedQuery,
     ranking_words: Vec<String>,
@@ -695,12 +732,12 @@ fn describe(
     let excluded: Vec<String> = effective.excluded.iter().map(|t| t.text.clone()).collect();
     let clauses: Vec<String> = required.iter().map(|a| a.join(" OR ")).collect();
     let mut description = match mode {
-        "words" => format!(
+        MatchMode::Words => format!(
             "{} occurs nowhere verbatim; searching for all of its words: {}",
             parsed.required[0][0].text,
             clauses.join(", ")
         ),
-        _ => format!("passages containing all of: {}", clauses.join(", ")),
+        MatchMode::Verbatim => format!("passages containing all of: {}", clauses.join(", ")),
     };
     if !excluded.is_empty() {
         description.push_str(&format!("; none of: {}", excluded.join(", ")));

@@ -4,8 +4,10 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::str::FromStr;
 use std::sync::Arc;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -13,7 +15,7 @@ use tantivy::{DocId, SegmentReader, Term};
 
 use super::sections::resolve_sections;
 use crate::error::{Error, Result};
-use crate::indexer::{Catalog, CatalogDocument, ORDINAL_FIELD};
+use crate::indexer::{Catalog, CatalogDocument, DocumentOutline, ORDINAL_FIELD};
 
 /// Years from `from` to `to`, both included; an open end is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +65,14 @@ impl YearRange {
     }
 }
 
+impl FromStr for YearRange {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<YearRange> {
+        YearRange::parse(text)
+    }
+}
+
 impl fmt::Display for YearRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.from, self.to) {
@@ -77,14 +87,85 @@ impl fmt::Display for YearRange {
     }
 }
 
-/// What a search is restricted to.
-#[derive(Debug, Clone, Default)]
+impl Serialize for YearRange {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What a search (or any question over passages) is restricted to: the one place a filter is
+/// declared. It is clap arguments (flattened into every command that filters), HTTP query
+/// parameters (flattened into every parameter struct; empty values count as absent, as a form
+/// sends `section=` for "all sections") and, serialised, the query pairs of a link that keeps
+/// them. A new filter is a field here and its matching code in [`select_documents`] or
+/// [`filter_query`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args, Serialize, Deserialize)]
 pub struct Filters {
-    pub doc: Option<String>,
-    pub years: Option<YearRange>,
-    pub issuer: Option<String>,
-    /// A section number or heading words (see [`super::sections`]).
+    /// A section number (三, (三), 3, 3.2), a citation or words of a heading title.
+    #[arg(long, short)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub section: Option<String>,
+    /// Only this document (its id, as in citations).
+    #[arg(long, short)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub doc: Option<String>,
+    /// Only documents of this year or range of years (2024, 2020..2024, 2020.., ..2024).
+    #[arg(long = "year", short)]
+    #[serde(
+        rename = "year",
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub years: Option<YearRange>,
+    /// Only documents of this issuer (国务院, 东营市, …).
+    #[arg(long, short)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issuer: Option<String>,
+}
+
+impl Filters {
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        self == &Filters::default()
+    }
+
+    /// The filters as query-string pairs (`("year", "2020..2024")`), for links that keep them.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(pairs)) => pairs
+                .into_iter()
+                .filter_map(|(name, value)| Some((name, value.as_str()?.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Reads an optional parameter: absent or blank is `None`, anything else must parse as `T`.
+fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    let value: Option<String> = Option::deserialize(deserializer)?;
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 /// The documents that `--doc`, `--year` and `--issuer` select (all without them).
@@ -140,12 +221,38 @@ pub fn select_documents<'c>(
         documents.retain(|d| d.meta.year.is_some_and(|y| years.contains(y)));
     }
     if documents.is_empty() {
-        return Err(Error::BadArgument(
-            "no document matches --doc, --issuer and --year together; `baogao docs` lists them"
-                .to_string(),
-        ));
+        let filters: Vec<String> = filters
+            .query_pairs()
+            .into_iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        return Err(Error::BadArgument(format!(
+            "no document matches all of {} together; `baogao docs` lists them",
+            filters.join(", ")
+        )));
     }
     Ok(documents)
+}
+
+/// The outlines of the documents that `filters` select; with a section filter, only the sections
+/// it names, each with its subsections.
+pub fn select_outlines(catalog: &Catalog, filters: &Filters) -> Result<Vec<DocumentOutline>> {
+    let documents = select_documents(catalog, filters)?;
+    let Some(spec) = &filters.section else {
+        return Ok(documents.into_iter().map(DocumentOutline::of).collect());
+    };
+    let sections = resolve_sections(spec, &documents)?;
+    Ok(documents
+        .iter()
+        .filter_map(|&document| {
+            let indices: Vec<usize> = sections
+                .iter()
+                .filter(|(owner, _)| std::ptr::eq(*owner, document))
+                .filter_map(|(_, section)| document.index_of(section))
+                .collect();
+            (!indices.is_empty()).then(|| DocumentOutline::of_sections(document, &indices))
+        })
+        .collect())
 }
 
 /// The tantivy filter for `filters`, if any; scored 0 by the caller.
@@ -154,11 +261,7 @@ pub fn select_documents<'c>(
 /// consecutive ordinals, so the catalog turns any combination of filters into ordinal ranges. The
 /// filter then only checks the ordinal column of the passages the query terms match.
 pub fn filter_query(catalog: &Catalog, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
-    let unfiltered = filters.doc.is_none()
-        && filters.issuer.is_none()
-        && filters.years.is_none()
-        && filters.section.is_none();
-    if unfiltered {
+    if filters.is_empty() {
         return Ok(None);
     }
     let documents = select_documents(catalog, filters)?;
@@ -256,6 +359,53 @@ mod tests {
         for bad in ["", "二〇二四", "2024..2020", "20x4", "..", "2020...2024"] {
             assert!(YearRange::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn filters_read_from_a_query_string_treat_blank_values_as_absent() {
+        let filters: Filters = serde_urlencoded::from_str(
+            "section=&doc=gxq-2024&year=2020..2024&issuer=+%E5%9B%BD%E5%8A%A1%E9%99%A2+&q=x",
+        )
+        .unwrap();
+        assert_eq!(
+            filters,
+            Filters {
+                doc: Some("gxq-2024".to_string()),
+                years: Some(YearRange::parse("2020..2024").unwrap()),
+                issuer: Some("国务院".to_string()),
+                ..Filters::default()
+            }
+        );
+        assert!(serde_urlencoded::from_str::<Filters>("year=")
+            .unwrap()
+            .is_empty());
+        let error = serde_urlencoded::from_str::<Filters>("year=20x4").unwrap_err();
+        assert!(error.to_string().contains("bad year \"20x4\""), "{error}");
+    }
+
+    #[test]
+    fn filters_write_back_as_the_query_pairs_they_were_read_from() {
+        let filters = Filters {
+            section: Some("(二)".to_string()),
+            years: Some(YearRange::parse("..1990").unwrap()),
+            issuer: Some("国务院".to_string()),
+            ..Filters::default()
+        };
+        let pairs = filters.query_pairs();
+        assert_eq!(
+            pairs,
+            [
+                ("issuer".to_string(), "国务院".to_string()),
+                ("section".to_string(), "(二)".to_string()),
+                ("year".to_string(), "..1990".to_string()),
+            ]
+        );
+        let query = serde_urlencoded::to_string(&pairs).unwrap();
+        assert_eq!(
+            serde_urlencoded::from_str::<Filters>(&query).unwrap(),
+            filters
+        );
+        assert!(Filters::default().query_pairs().is_empty());
     }
 
     #[test]

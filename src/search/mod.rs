@@ -1,5 +1,5 @@
-//! Searching: the query language, section filters, the engine that ranks passages, the passages
-//! behind citations, and snippets.
+//! Searching: the query language, filters, checked requests, the engine that matches and ranks
+//! passages, the passages behind citations, and snippets.
 
 mod char_query;
 pub mod engine;
@@ -8,9 +8,11 @@ mod first_phase;
 mod headings;
 pub mod passages;
 pub mod query;
+pub mod request;
 pub mod sections;
 pub mod snippet;
 
-pub use engine::{Engine, Hit, Interpretation, SearchRequest, SearchResults, Stats, MAX_LIMIT};
+pub use engine::{Engine, Hit, Interpretation, MatchMode, Matching, SearchResults, Stats};
 pub use filters::{Filters, YearRange};
-pub use passages::CitedText;
+pub use passages::{CitedKind, CitedText, Passage};
+pub use request::{Page, SearchRequest, DEFAULT_LIMIT, MAX_LIMIT, MAX_RESULT_WINDOW};

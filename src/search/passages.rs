@@ -14,19 +14,46 @@ use super::engine::Engine;
 use super::filters::keyword;
 use crate::error::{Error, Result};
 
-/// The text behind a citation: one passage, or all passages of a section.
+/// Text of a report with its citation and its place: a passage, or all passages of a section.
 #[derive(Debug, Clone, Serialize)]
-pub struct CitedText {
+pub struct Passage {
     pub citation: String,
-    /// `passage` or `section`.
-    pub kind: &'static str,
     pub doc: String,
     pub title: String,
     pub year: Option<u32>,
+    /// The heading path as one string (`(二)纵深推进… > …`).
     pub section: String,
     pub section_path: Vec<String>,
-    /// The exact text; a section's passages are joined by line breaks.
+    /// The exact text, as in the source; a section's passages are joined by line breaks.
     pub text: String,
+}
+
+/// What a citation names.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CitedKind {
+    /// One passage (`gxq-2024:2.1`).
+    Passage,
+    /// A section and all its passages (`gxq-2024:2`).
+    Section,
+}
+
+impl CitedKind {
+    /// `passage` or `section`, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CitedKind::Passage => "passage",
+            CitedKind::Section => "section",
+        }
+    }
+}
+
+/// The text behind a citation, with the passages it holds and its neighbours.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedText {
+    pub kind: CitedKind,
+    #[serde(flatten)]
+    pub passage: Passage,
     /// Citations of the passages it holds (itself for a passage).
     pub passages: Vec<String>,
     /// The passage before it in the same document, if any.
@@ -43,10 +70,14 @@ impl Engine {
         let searcher = self.reader.searcher();
         let passage =
             self.passages_matching(&searcher, &*keyword(self.fields.citation, &wanted))?;
-        if let Some((ordinal, mut passage)) = passage.into_iter().next() {
-            passage.previous = self.neighbour(&searcher, ordinal.checked_sub(1), &passage.doc)?;
-            passage.next = self.neighbour(&searcher, ordinal.checked_add(1), &passage.doc)?;
-            return Ok(passage);
+        if let Some((ordinal, passage)) = passage.into_iter().next() {
+            return Ok(CitedText {
+                kind: CitedKind::Passage,
+                previous: self.neighbour(&searcher, ordinal.checked_sub(1), &passage.doc)?,
+                next: self.neighbour(&searcher, ordinal.checked_add(1), &passage.doc)?,
+                passages: vec![passage.citation.clone()],
+                passage,
+            });
         }
         let section = self
             .catalog
@@ -73,18 +104,20 @@ impl Engine {
         let doc = &document.meta.id;
         let section_path: Vec<String> = document.path_of(index).iter().map(|s| s.label()).collect();
         Ok(CitedText {
-            citation: wanted,
-            kind: "section",
-            doc: doc.clone(),
-            title: document.meta.title.clone(),
-            year: document.meta.year,
-            section: section_path.join(" > "),
-            section_path,
-            text: passages
-                .iter()
-                .map(|(_, p)| p.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            kind: CitedKind::Section,
+            passage: Passage {
+                citation: wanted,
+                doc: doc.clone(),
+                title: document.meta.title.clone(),
+                year: document.meta.year,
+                section: section_path.join(" > "),
+                section_path,
+                text: passages
+                    .iter()
+                    .map(|(_, p)| p.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            },
             passages: passages.iter().map(|(_, p)| p.citation.clone()).collect(),
             previous: self.neighbour(&searcher, first, doc)?,
             next: self.neighbour(&searcher, last, doc)?,
@@ -118,8 +151,8 @@ impl Engine {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-    ) -> Result<Vec<(u64, CitedText)>> {
-        let mut found: Vec<(u64, CitedText)> = Vec::new();
+    ) -> Result<Vec<(u64, Passage)>> {
+        let mut found: Vec<(u64, Passage)> = Vec::new();
         for address in searcher.search(query, &DocSetCollector)? {
             found.push(self.ordered_passage(&searcher.doc(address)?)?);
         }
@@ -128,9 +161,9 @@ impl Engine {
     }
 
     /// Every passage of the index, in document order.
-    pub fn all_passages(&self) -> Result<Vec<CitedText>> {
+    pub fn all_passages(&self) -> Result<Vec<Passage>> {
         let searcher = self.reader.searcher();
-        let mut passages: Vec<(u64, CitedText)> = Vec::with_capacity(searcher.num_docs() as usize);
+        let mut passages: Vec<(u64, Passage)> = Vec::with_capacity(searcher.num_docs() as usize);
         for segment in searcher.segment_readers() {
             let store = segment.get_store_reader(1).map_err(|e| {
                 Error::io(
@@ -150,7 +183,7 @@ impl Engine {
     }
 
     /// A stored passage with its ordinal (its place in document order).
-    fn ordered_passage(&self, stored: &TantivyDocument) -> Result<(u64, CitedText)> {
+    fn ordered_passage(&self, stored: &TantivyDocument) -> Result<(u64, Passage)> {
         Ok((self.stored_ordinal(stored), self.stored_passage(stored)?))
     }
 
@@ -164,7 +197,7 @@ impl Engine {
 
     /// A passage from its stored citation and text; its document, title, year and heading path
     /// come from the catalog through its ordinal.
-    pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> Result<CitedText> {
+    pub(super) fn stored_passage(&self, stored: &TantivyDocument) -> Result<Passage> {
         let compressed = stored
             .get_first(self.fields.text)
             .and_then(|v| v.as_bytes())
@@ -200,18 +233,14 @@ impl Engine {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string();
-        Ok(CitedText {
-            kind: "passage",
+        Ok(Passage {
+            citation,
+            doc: document.map(|d| d.meta.id.clone()).unwrap_or_default(),
             title: document.map(|d| d.meta.title.clone()).unwrap_or_default(),
             year: document.and_then(|d| d.meta.year),
             section: section_path.join(" > "),
             section_path,
             text,
-            passages: vec![citation.clone()],
-            previous: None,
-            next: None,
-            citation,
-            doc: document.map(|d| d.meta.id.clone()).unwrap_or_default(),
         })
     }
 }

@@ -105,11 +105,42 @@ impl Workspace {
         stderr
     }
 
-    /// `search --json` with extra arguments, parsed.
+    /// `baogao ARGS --format json`, expected to succeed, parsed. Like every command here it
+    /// reads the workspace's `index/`, the binary's default.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(&self.ok(&args)).expect("JSON output")
+    }
+
+    /// `get CITATION --format json`, parsed.
+    pub fn get_json(&self, citation: &str) -> Value {
+        self.json(&["get", citation])
+    }
+
+    /// `baogao ARGS --format csv`, expected to succeed, read back with a CSV reader: the header
+    /// and the rows.
+    pub fn csv(&self, args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut args = args.to_vec();
+        args.extend_from_slice(&["--format", "csv"]);
+        let output = self.ok(&args);
+        let mut reader = csv::Reader::from_reader(output.as_bytes());
+        let header = reader
+            .headers()
+            .expect("CSV header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|row| row.expect("CSV row").iter().map(str::to_string).collect())
+            .collect();
+        (header, rows)
+    }
+
+    /// `search --format json` with extra arguments, parsed.
     pub fn search(&self, query: &str, extra: &[&str]) -> Value {
-        let mut args = vec![
-            "search", query, "--json", "--index", "index", "--limit", "100",
-        ];
+        let mut args = vec!["search", query, "--format", "json", "--limit", "100"];
         args.extend_from_slice(extra);
         serde_json::from_str(&self.ok(&args)).expect("search JSON")
     }

@@ -1,0 +1,176 @@
+//! One function per command: check the arguments, open the index (building it from the default
+//! seeds on first use), ask the library, print.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use super::progress::{print_build_report, ProgressDisplay};
+use super::text;
+use super::{
+    print, ExportArgs, ExportFormat, GetArgs, IndexArgs, ListArgs, SearchArgs, ServeArgs,
+    StatsArgs, DEFAULT_SEEDS,
+};
+use crate::error::{Error, Result};
+use crate::export;
+use crate::indexer;
+use crate::output::{DocumentList, Format, Outlines};
+use crate::search::{Engine, Filters, Page, SearchRequest};
+
+/// `baogao index`
+pub fn index(args: IndexArgs) -> anyhow::Result<()> {
+    let mut display = ProgressDisplay::new(args.quiet);
+    let report = indexer::build_index(&args.paths, &args.index.dir, &mut |p| display.update(p))?;
+    display.finish();
+    if !args.quiet {
+        print_build_report(&report, &args.index.dir);
+    }
+    Ok(())
+}
+
+/// `baogao search`
+pub fn search(args: SearchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let page = args.page.page()?;
+    if args.batch {
+        if !matches!(format, Format::Text | Format::Json | Format::Ndjson) {
+            return Err(Error::BadArgument(
+                "--batch prints one JSON object a line; --format csv applies to one search"
+                    .to_string(),
+            )
+            .into());
+        }
+        let engine = open_or_build(&args.index.dir)?;
+        return search_batch(&engine, &args.filters, page, std::io::stdin().lock(), out);
+    }
+    let request = SearchRequest::new(args.query.join(" "), args.filters, page)?;
+    let results = open_or_build(&args.index.dir)?.search(&request)?;
+    print(out, format, &args.output, &results, text::write_results)?;
+    Ok(())
+}
+
+/// Runs every line of `input` as a query with `filters` and `page`, printing NDJSON; a query
+/// that fails prints its error and makes the exit code 2 once all lines ran.
+fn search_batch(
+    engine: &Engine,
+    filters: &Filters,
+    page: Page,
+    input: impl BufRead,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut failed = None;
+    for line in input.lines() {
+        let query = line?;
+        match SearchRequest::new(query.as_str(), filters.clone(), page)
+            .and_then(|request| engine.search(&request))
+        {
+            Ok(results) => serde_json::to_writer(&mut *out, &results)?,
+            Err(error) => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({"query": query, "error": error.chain()}),
+                )?;
+                failed = Some(error);
+            }
+        }
+        writeln!(out)?;
+        out.flush()?;
+    }
+    match failed {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
+}
+
+/// `baogao get`
+pub fn get(args: GetArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let cited = open_or_build(&args.index.dir)?.get(&args.citation)?;
+    print(out, format, &args.output, &cited, text::write_cited)?;
+    Ok(())
+}
+
+/// `baogao sections`
+pub fn sections(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let outlines = Outlines(open_or_build(&args.index.dir)?.outlines(&args.filters)?);
+    print(out, format, &args.output, &outlines, text::write_outlines)?;
+    Ok(())
+}
+
+/// `baogao docs`: the documents that hold what the filters select.
+pub fn docs(args: ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let documents =
+        DocumentList(open_or_build(&args.index.dir)?.document_summaries(&args.filters)?);
+    print(out, format, &args.output, &documents, text::write_documents)?;
+    Ok(())
+}
+
+/// `baogao serve`
+pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    open_or_build(&args.index.dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::http::serve(args.addr, &args.index.dir))
+}
+
+/// `baogao export`
+pub fn export(args: ExportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if args.out.is_none() && args.format == ExportFormat::Quickwit {
+        return Err(Error::BadArgument(
+            "--format quickwit writes two files: give --out FILE".to_string(),
+        )
+        .into());
+    }
+    let engine = open_or_build(&args.index.dir)?;
+    let written = match &args.out {
+        None => export::write_ndjson(&engine, out)?,
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let written = export::write_ndjson(&engine, &mut writer)?;
+            writer
+                .flush()
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+            if args.format == ExportFormat::Quickwit {
+                let config = export::quickwit_config_path(path);
+                std::fs::write(&config, export::quickwit_config("baogao-passages"))
+                    .map_err(|e| Error::io(format!("cannot write {}", config.display()), e))?;
+                eprintln!(
+                    "baogao: wrote the Quickwit index config to {}",
+                    config.display()
+                );
+            }
+            written
+        }
+    };
+    eprintln!("baogao: exported {written} passages");
+    Ok(())
+}
+
+/// `baogao stats`
+pub fn stats(args: StatsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let stats = open_or_build(&args.index.dir)?.stats();
+    print(out, format, &args.output, &stats, text::write_stats)?;
+    Ok(())
+}
+
+/// Opens the index in `dir`, first building it from the default seeds if there is none.
+fn open_or_build(dir: &Path) -> Result<Engine> {
+    if indexer::current_generation(dir).is_none() && Path::new(DEFAULT_SEEDS).is_dir() {
+        eprintln!(
+            "baogao: no index in {}; building it from {DEFAULT_SEEDS}/ first",
+            dir.display()
+        );
+        let mut display = ProgressDisplay::new(false);
+        let report = indexer::build_index(&[PathBuf::from(DEFAULT_SEEDS)], dir, &mut |p| {
+            display.update(p)
+        })?;
+        display.finish();
+        print_build_report(&report, dir);
+    }
+    Engine::open(dir)
+}

@@ -1,0 +1,228 @@
+//! The command line: clap structs, and one thin function per command that checks its arguments,
+//! opens the index, calls the library and prints.
+//!
+//! Arguments are checked before any work (ripgrep's split of raw and checked arguments): a
+//! command first turns its arguments into a checked request (a [`SearchRequest`] with its query
+//! parsed and its page in bounds, [`Filters`] with their years parsed by clap), and only then
+//! opens the index. Every command that prints a result takes the same [`OutputArgs`].
+
+mod commands;
+mod progress;
+mod text;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::output::{self, Format, Tabular};
+use crate::search::{Filters, Page, DEFAULT_LIMIT};
+
+/// Reports indexed when no path is given, and when a command finds no index.
+pub const DEFAULT_SEEDS: &str = "seeds";
+/// Where the index lives unless `--index` says otherwise.
+pub const DEFAULT_INDEX: &str = "index";
+
+/// baogao (报告): full-text search for Chinese official reports.
+#[derive(Debug, Parser)]
+#[command(name = "baogao", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index report files (.txt/.md) or folders of them; swaps the new index in only on success.
+    Index(IndexArgs),
+    /// Search passages: terms are all required; "exact phrase", -exclude, A OR B.
+    Search(SearchArgs),
+    /// Print the exact text behind a citation (a passage such as gxq-2024:2.1, or a section).
+    Get(GetArgs),
+    /// Show the outline of each document with citations and passage counts.
+    Sections(ListArgs),
+    /// List the indexed documents.
+    Docs(ListArgs),
+    /// Serve the search page and the JSON API over HTTP until Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Export every passage as NDJSON (and, for Quickwit, an index config beside it).
+    Export(ExportArgs),
+    /// Documents, passages and size of the index.
+    Stats(StatsArgs),
+}
+
+/// `baogao index`
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders to index.
+    #[arg(default_value = DEFAULT_SEEDS)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `baogao search`
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query (several words are joined with spaces).
+    #[arg(required_unless_present = "batch")]
+    pub query: Vec<String>,
+    /// Read queries from standard input, one per line, and print one JSON object per line
+    /// (`{"query", "error"}` for a query that fails; the exit code is then 2).
+    #[arg(long, conflicts_with = "query")]
+    pub batch: bool,
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub page: PageArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao get`
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    pub citation: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao sections` and `baogao docs`: documents selected by filters.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    pub addr: std::net::SocketAddr,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// `ndjson`, or `quickwit` for NDJSON plus quickwit-index-config.yaml.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+    pub format: ExportFormat,
+    /// Output file (standard output without it; required for quickwit).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao stats`
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// Formats of `baogao export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ndjson,
+    Quickwit,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// Index directory.
+    #[arg(long = "index", default_value = DEFAULT_INDEX)]
+    pub dir: PathBuf,
+}
+
+/// Which hits to print.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Hits to show (at most 100).
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Hits to skip, for paging (offset + limit at most 10,000).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+impl PageArgs {
+    /// The page, checked against the engine's bounds.
+    pub fn page(&self) -> Result<Page> {
+        Page::new(self.limit, self.offset)
+    }
+}
+
+/// How every command that prints a result prints it.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The same as --format json (kept for scripts).
+    #[arg(long, hide = true, conflicts_with = "format")]
+    pub json: bool,
+    /// Start CSV output with a UTF-8 byte-order mark, for Excel on Chinese Windows.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+impl OutputArgs {
+    /// The format asked for, checked: `--bom` only goes with CSV.
+    pub fn format(&self) -> Result<Format> {
+        let format = if self.json { Format::Json } else { self.format };
+        if self.bom && format != Format::Csv {
+            return Err(Error::BadArgument(
+                "--bom only applies to --format csv".to_string(),
+            ));
+        }
+        Ok(format)
+    }
+}
+
+/// Writes `value` in `format`; `text` writes it for people.
+fn print<V: Tabular>(
+    out: &mut dyn Write,
+    format: Format,
+    output: &OutputArgs,
+    value: &V,
+    text: impl FnOnce(&mut dyn Write, &V) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text(out, value),
+        Format::Json => output::write_json(out, value),
+        Format::Ndjson => output::write_ndjson(out, value),
+        Format::Csv => output::write_csv(out, value, output.bom),
+    }
+}
+
+/// Runs one command, writing results to `out` and notices to stderr.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Index(args) => commands::index(args),
+        Command::Search(args) => commands::search(args, out),
+        Command::Get(args) => commands::get(args, out),
+        Command::Sections(args) => commands::sections(args, out),
+        Command::Docs(args) => commands::docs(args, out),
+        Command::Serve(args) => commands::serve(args),
+        Command::Export(args) => commands::export(args, out),
+        Command::Stats(args) => commands::stats(args, out),
+    }
+}

@@ -1,0 +1,250 @@
+//! Machine-readable output, the same for the CLI and the HTTP API: one writer per format (JSON,
+//! NDJSON, CSV) over any result that says how it reads as lines and as a table ([`Tabular`]).
+//! Text for people is the CLI's own (`cli::text`).
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::indexer::{DocumentOutline, SectionNode};
+use crate::search::{CitedText, Hit, SearchResults, Stats};
+
+/// The byte-order mark that makes Excel on Chinese Windows read a CSV file as UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a command prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Text for people (coloured on a terminal).
+    #[default]
+    Text,
+    /// One JSON document.
+    Json,
+    /// One JSON object a line: a hit, a document, an outline.
+    Ndjson,
+    /// A table with a header row.
+    Csv,
+}
+
+/// A result that reads as a table (CSV) and as a list of JSON lines (NDJSON).
+pub trait Tabular: Serialize {
+    /// The header row.
+    const COLUMNS: &'static [&'static str];
+
+    /// One row a line of the table, one cell a column.
+    fn rows(&self) -> Vec<Vec<String>>;
+
+    /// What NDJSON writes on each line: an item of the result, or the whole result.
+    type Line: Serialize;
+
+    /// The objects NDJSON writes, one a line.
+    fn lines(&self) -> Vec<&Self::Line>;
+}
+
+/// Writes `value` as one pretty-printed JSON document and a line break.
+pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// Writes `value` as NDJSON: each of its [`Tabular::lines`] on a line of its own.
+pub fn write_ndjson(out: &mut dyn Write, value: &impl Tabular) -> io::Result<()> {
+    for line in value.lines() {
+        serde_json::to_writer(&mut *out, line)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes `value` as CSV (RFC 4180, UTF-8) with a header row, after a byte-order mark if `bom`.
+pub fn write_csv<V: Tabular>(out: &mut dyn Write, value: &V, bom: bool) -> io::Result<()> {
+    if bom {
+        out.write_all(UTF8_BOM)?;
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(V::COLUMNS)?;
+    for row in value.rows() {
+        writer.write_record(&row)?;
+    }
+    writer.flush()
+}
+
+/// An optional value as a cell: empty when absent.
+fn cell(value: Option<impl ToString>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Tabular for SearchResults {
+    const COLUMNS: &'static [&'static str] = &[
+        "rank", "citation", "doc", "title", "year", "section", "score", "snippet", "text",
+    ];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.hits
+            .iter()
+            .enumerate()
+            .map(|(rank, hit)| {
+                let passage = &hit.passage;
+                vec![
+                    (self.offset + rank + 1).to_string(),
+                    passage.citation.clone(),
+                    passage.doc.clone(),
+                    passage.title.clone(),
+                    cell(passage.year),
+                    passage.section.clone(),
+                    hit.score.to_string(),
+                    hit.snippet_parts.to_text("", ""),
+                    passage.text.clone(),
+                ]
+            })
+            .collect()
+    }
+
+    /// One hit a line.
+    type Line = Hit;
+
+    fn lines(&self) -> Vec<&Hit> {
+        self.hits.iter().collect()
+    }
+}
+
+impl Tabular for CitedText {
+    type Line = CitedText;
+
+    fn lines(&self) -> Vec<&CitedText> {
+        vec![self]
+    }
+
+    const COLUMNS: &'static [&'static str] = &[
+        "citation", "kind", "doc", "title", "year", "section", "text", "previous", "next",
+    ];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        let passage = &self.passage;
+        vec![vec![
+            passage.citation.clone(),
+            self.kind.as_str().to_string(),
+            passage.doc.clone(),
+            passage.title.clone(),
+            cell(passage.year),
+            passage.section.clone(),
+            passage.text.clone(),
+            cell(self.previous.as_ref()),
+            cell(self.next.as_ref()),
+        ]]
+    }
+}
+
+impl Tabular for Stats {
+    type Line = Stats;
+
+    fn lines(&self) -> Vec<&Stats> {
+        vec![self]
+    }
+
+    const COLUMNS: &'static [&'static str] = &[
+        "documents",
+        "passages",
+        "sections",
+        "index_bytes",
+        "generation",
+    ];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.documents.to_string(),
+            self.passages.to_string(),
+            self.sections.to_string(),
+            self.index_bytes.to_string(),
+            self.generation.display().to_string(),
+        ]]
+    }
+}
+
+/// The documents of `baogao docs` and `/api/docs`.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct DocumentList(pub Vec<DocumentOutline>);
+
+impl Tabular for DocumentList {
+    const COLUMNS: &'static [&'static str] =
+        &["id", "year", "issuer", "title", "passages", "source"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.0
+            .iter()
+            .map(|d| {
+                vec![
+                    d.id.clone(),
+                    cell(d.year),
+                    cell(d.issuer.as_ref()),
+                    d.title.clone(),
+                    d.passages.to_string(),
+                    d.source.display().to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    /// One document a line.
+    type Line = DocumentOutline;
+
+    fn lines(&self) -> Vec<&DocumentOutline> {
+        self.0.iter().collect()
+    }
+}
+
+/// The outlines of `baogao sections` and `/api/sections`.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Outlines(pub Vec<DocumentOutline>);
+
+impl Tabular for Outlines {
+    /// A section a row, in outline order; `depth` 0 is the opening before the first heading.
+    const COLUMNS: &'static [&'static str] =
+        &["doc", "citation", "depth", "marker", "title", "passages"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        fn walk(doc: &str, nodes: &[SectionNode], depth: usize, rows: &mut Vec<Vec<String>>) {
+            for node in nodes {
+                rows.push(vec![
+                    doc.to_string(),
+                    node.citation.clone(),
+                    depth.to_string(),
+                    node.marker.clone(),
+                    node.title.clone(),
+                    node.passages.to_string(),
+                ]);
+                walk(doc, &node.children, depth + 1, rows);
+            }
+        }
+        let mut rows = Vec::new();
+        for document in &self.0 {
+            if document.opening_passages > 0 {
+                rows.push(vec![
+                    document.id.clone(),
+                    format!("{}:0", document.id),
+                    "0".to_string(),
+                    String::new(),
+                    String::new(),
+                    document.opening_passages.to_string(),
+                ]);
+            }
+            walk(
+                &document.id,
+                document.sections.as_deref().unwrap_or_default(),
+                1,
+                &mut rows,
+            );
+        }
+        rows
+    }
+
+    /// One document's outline a line.
+    type Line = DocumentOutline;
+
+    fn lines(&self) -> Vec<&DocumentOutline> {
+        self.0.iter().collect()
+    }
+}
