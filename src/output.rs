@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::indexer::{DocumentOutline, SectionNode};
-use crate::search::{CitedText, Hit, SearchResults, Stats};
+use crate::search::{CitedText, Hit, SearchResults, Stats, Verified};
 
 /// The byte-order mark that makes Excel on Chinese Windows read a CSV file as UTF-8.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -246,5 +246,23 @@ impl Tabular for Outlines {
 
     fn lines(&self) -> Vec<&DocumentOutline> {
         self.0.iter().collect()
+    }
+}
+
+impl Tabular for Verified {
+    type Line = Verified;
+
+    fn lines(&self) -> Vec<&Verified> {
+        vec![self]
+    }
+
+    const COLUMNS: &'static [&'static str] = &["generation", "documents", "passages"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.generation.display().to_string(),
+            self.documents.to_string(),
+            self.passages.to_string(),
+        ]]
     }
 }

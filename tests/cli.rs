@@ -1,6 +1,11 @@
 //! Integration tests: the real `baogao` binary on the seed report (河源国家高新区 2024 work summary).
 
-use crate::util::{fixture, hit_citations, seed, seed_text, sorted, strings, Workspace, SEED};
+use std::path::Path;
+
+use crate::util::{
+    current_generation, fixture, flip_middle_byte, generation_file, hit_citations, seed, seed_text,
+    sorted, strings, Workspace, SEED,
+};
 use serde_json::Value;
 
 // ---- Outline and citations ----
@@ -708,6 +713,59 @@ fn a_corrupt_index_says_how_to_rebuild_it() {
             && stderr.contains("rebuild it with `baogao index --index index`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn verify_names_each_damaged_file_and_a_rebuild_repairs_the_index() {
+    let workspace = Workspace::with_seed();
+    let text = workspace.ok(&["verify"]);
+    assert!(
+        text.contains("1 documents, 20 passages; every file passes its checksum"),
+        "{text}"
+    );
+    let generation = current_generation(&workspace.path().join("index"));
+    let flip = |path: &Path| flip_middle_byte(path);
+    let truncate = |path: &Path| {
+        let bytes = std::fs::read(path).unwrap();
+        std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
+    };
+    let append = |path: &Path| {
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.push(0);
+        std::fs::write(path, bytes).unwrap();
+    };
+    /// A file (by the end of its name), what is done to it, and what the error then names.
+    type Case<'a> = (&'a str, &'a dyn Fn(&Path), &'a str);
+    let cases: [Case; 8] = [
+        (".store", &flip, "fail their checksums"),
+        (".idx", &flip, "fail their checksums"),
+        (".pos", &flip, "fail their checksums"),
+        (".term", &truncate, ".term"),
+        ("catalog.json", &flip, "catalog.json is damaged"),
+        ("catalog.json", &truncate, "catalog.json"),
+        ("texts.dict", &append, "texts.dict is damaged"),
+        ("checksums.json", &truncate, "checksums.json"),
+    ];
+    for (suffix, damage, named) in cases {
+        let file = generation_file(&generation, suffix);
+        let original = std::fs::read(&file).unwrap();
+        damage(&file);
+        let stderr = workspace.fails(&["verify"], 1);
+        assert!(stderr.contains(named), "{suffix}: {stderr}");
+        assert!(
+            stderr.contains("rebuild it with `baogao index --index index`"),
+            "{suffix}: {stderr}"
+        );
+        std::fs::write(&file, original).unwrap();
+    }
+    workspace.ok(&["verify"]);
+
+    // A damaged segment is not reused: indexing again builds a sound generation.
+    flip_middle_byte(&generation_file(&generation, ".store"));
+    workspace.fails(&["verify"], 1);
+    workspace.ok(&["index", "reports", "--quiet"]);
+    workspace.ok(&["verify"]);
+    assert_eq!(hit_citations(&workspace.search("华勤", &[])).len(), 2);
 }
 
 #[test]

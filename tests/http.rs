@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::util::{fixture, SEED};
+use crate::util::{current_generation, fixture, flip_middle_byte, generation_file, SEED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use baogao::http::{router, AppState};
+use baogao::http::{router, AppState, Capacity};
 use baogao::indexer::build_index;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -364,6 +364,159 @@ async fn assets_are_served_from_the_binary() {
     assert!(js.contains("fragment=1"));
 }
 
+// ---- Hostile and unlucky requests ----
+
+#[tokio::test]
+async fn abusive_requests_get_their_4xx_and_the_server_goes_on() {
+    let app = App::seed();
+    // 9 KB: the http crate itself refuses to build a URI over 64 KB (the real server is tried
+    // with 100 KB by scripts/abuse.sh).
+    let long_query = format!("/api/search?q={}", "%E6%B0%B4".repeat(1_000));
+    let cases: [(&str, StatusCode, &str); 7] = [
+        (
+            "/api/search?q=水&offset=1000000000000",
+            StatusCode::BAD_REQUEST,
+            "too deep",
+        ),
+        (
+            "/api/search?q=水&limit=18446744073709551615",
+            StatusCode::BAD_REQUEST,
+            "too large",
+        ),
+        (&long_query, StatusCode::URI_TOO_LONG, "at most 4096"),
+        ("/api/search?q=%ZZ", StatusCode::BAD_REQUEST, "hex digits"),
+        ("/api/search?q=%FF%FE", StatusCode::BAD_REQUEST, "not UTF-8"),
+        (
+            "/api/search?q=a%00b",
+            StatusCode::BAD_REQUEST,
+            "control character U+0000",
+        ),
+        (
+            "/api/passages/..%2F..%2Fetc%2Fpasswd",
+            StatusCode::NOT_FOUND,
+            "no passage",
+        ),
+    ];
+    for (path, status, message) in cases {
+        let (got, _, body) = app.get(path).await;
+        assert_eq!(got, status, "{}", &path[..path.len().min(80)]);
+        assert!(
+            body.contains(message),
+            "{}: {body}",
+            &path[..path.len().min(80)]
+        );
+        let (health, _) = app.json("/healthz").await;
+        assert_eq!(health, StatusCode::OK);
+    }
+    let (status, _, _) = app.get("/../../etc/passwd").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let huge_body = Request::get("/api/search?q=a")
+        .header(header::CONTENT_LENGTH, "10000000")
+        .body(Body::from(vec![b'x'; 10_000_000]))
+        .unwrap();
+    let (status, _, body) = app.send(huge_body).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("takes no request body"));
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_is_a_500_for_that_request_only() {
+    let app = baogao::http::with_middleware(
+        Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("boom");
+                    }
+                    "unreachable"
+                }),
+            )
+            .route("/fine", axum::routing::get(|| async { "fine" })),
+    );
+    let response = app
+        .clone()
+        .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("internal error"));
+    let response = app
+        .oneshot(Request::get("/fine").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn beyond_its_capacity_the_server_sheds_with_503_and_retry_after() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let root = dir.path().join("index");
+    build_index(&[fixture(SEED)], &root, &mut |_| {}).unwrap();
+    let capacity = Capacity {
+        running: 1,
+        queued: 0,
+    };
+    let state = AppState::with_capacity(&root, capacity).unwrap();
+    let busy = state.limits.try_admit().expect("the one place");
+    for path in [
+        "/api/search?q=%E5%8D%8E%E5%8B%A4",
+        "/search?q=%E5%8D%8E%E5%8B%A4",
+    ] {
+        let response = router(state.clone())
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    }
+    // The health check does no search: it answers while searches are shed.
+    let response = router(state.clone())
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    drop(busy);
+    let response = router(state)
+        .oneshot(
+            Request::get("/api/search?q=%E5%8D%8E%E5%8B%A4")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+// ---- Reloading ----
+
+#[tokio::test]
+async fn a_damaged_generation_is_refused_and_the_old_one_goes_on_serving() {
+    let app = App::new();
+    let root: PathBuf = app.dir.path().join("index");
+    let reports = app.dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    std::fs::copy(fixture(SEED), reports.join(SEED)).unwrap();
+    std::fs::write(
+        reports.join("xq-2023_某新区2023年工作总结.txt"),
+        "一、总体情况\n新区引进饭团科技项目。\n",
+    )
+    .unwrap();
+    build_index(&[reports], &root, &mut |_| {}).unwrap();
+    let generation = current_generation(&root);
+    flip_middle_byte(&generation_file(&generation, ".store"));
+    let error = app.state.engine.reload_if_changed().unwrap_err();
+    assert!(
+        error.to_string().contains("fail their checksums"),
+        "{error}"
+    );
+    assert_ne!(app.state.engine.get().generation(), generation);
+    let (status, results) = app.json("/api/search?q=华勤").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(results["total"], 2);
+}
 // ---- Reloading ----
 
 #[tokio::test]

@@ -158,6 +158,14 @@ pub fn stats(args: StatsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `baogao verify`: opens the index as it is (never builds one) and checks all of it.
+pub fn verify(args: StatsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let verified = Engine::open(&args.index.dir)?.verify()?;
+    print(out, format, &args.output, &verified, text::write_verified)?;
+    Ok(())
+}
+
 /// Opens the index in `dir`, first building it from the default seeds if there is none.
 fn open_or_build(dir: &Path) -> Result<Engine> {
     if indexer::current_generation(dir).is_none() && Path::new(DEFAULT_SEEDS).is_dir() {

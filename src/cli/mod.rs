@@ -50,6 +50,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Documents, passages and size of the index.
     Stats(StatsArgs),
+    /// Check the current index: every file against its checksum, every passage readable.
+    Verify(StatsArgs),
 }
 
 /// `baogao index`
@@ -129,7 +131,7 @@ pub struct ExportArgs {
     pub index: IndexArg,
 }
 
-/// `baogao stats`
+/// `baogao stats` and `baogao verify`: the index alone.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     #[command(flatten)]
@@ -224,5 +226,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Serve(args) => commands::serve(args),
         Command::Export(args) => commands::export(args, out),
         Command::Stats(args) => commands::stats(args, out),
+        Command::Verify(args) => commands::verify(args, out),
     }
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Result, Write};
 
 use crate::indexer::SectionNode;
 use crate::output::{DocumentList, Outlines};
-use crate::search::{CitedText, SearchResults, Stats};
+use crate::search::{CitedText, SearchResults, Stats, Verified};
 
 /// ANSI styles on a terminal (unless NO_COLOR is set), nothing otherwise.
 struct Style {
@@ -152,5 +152,16 @@ pub fn write_stats(out: &mut dyn Write, stats: &Stats) -> Result<()> {
         "index size: {} bytes ({})",
         stats.index_bytes,
         stats.generation.display()
+    )
+}
+
+/// What a verification checked.
+pub fn write_verified(out: &mut dyn Write, verified: &Verified) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} documents, {} passages; every file passes its checksum and every passage reads",
+        verified.generation.display(),
+        verified.documents,
+        verified.passages
     )
 }

@@ -4,7 +4,7 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
@@ -21,14 +21,34 @@ use crate::search::{CitedText, Filters, Page, SearchRequest, SearchResults, DEFA
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Seconds a client should wait before it tries again (`Retry-After`), for a 503.
+    pub retry_after: Option<&'static str>,
 }
 
 impl ApiError {
+    /// An answer with `status` and `message`.
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same answer, telling the client to try again after `seconds`.
+    pub fn with_retry_after(self, seconds: &'static str) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..self
+        }
+    }
+
+    /// The headers that go with the answer.
+    pub fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
+        self.retry_after
+            .map(|seconds| (header::RETRY_AFTER, HeaderValue::from_static(seconds)))
+            .into_iter()
+            .collect()
     }
 }
 
@@ -38,7 +58,7 @@ impl From<Error> for ApiError {
             Error::UnknownCitation(_) => ApiError::new(StatusCode::NOT_FOUND, error.to_string()),
             _ if error.is_usage() => ApiError::new(StatusCode::BAD_REQUEST, error.to_string()),
             _ => {
-                eprintln!("baogao: error: {}", error.chain());
+                tracing::error!(error = %error.chain(), "request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal error; see the server log",
@@ -50,11 +70,13 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(serde_json::json!({ "error": self.message })),
         )
-            .into_response()
+            .into_response();
+        response.headers_mut().extend(self.headers());
+        response
     }
 }
 
@@ -113,7 +135,10 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResults>, ApiError> {
     let request = parse_params::<SearchParams>(raw.as_deref())?.to_request()?;
-    Ok(Json(state.engine.get().search(&request)?))
+    let results = state
+        .run(move |engine| Ok(engine.search(&request)?))
+        .await?;
+    Ok(Json(results))
 }
 
 /// `GET /api/passages/{citation}`: the passage (or section) with its neighbours' citations.
@@ -123,7 +148,9 @@ pub async fn passage(
 ) -> Result<Json<CitedText>, ApiError> {
     let Path(citation) =
         citation.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    Ok(Json(state.engine.get().get(&citation)?))
+    Ok(Json(
+        state.run(move |engine| Ok(engine.get(&citation)?)).await?,
+    ))
 }
 
 /// `GET /api/sections?doc=&year=&issuer=&section=`: outline trees with citations and passage
@@ -133,7 +160,10 @@ pub async fn sections(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Outlines>, ApiError> {
     let filters: Filters = parse_params(raw.as_deref())?;
-    Ok(Json(Outlines(state.engine.get().outlines(&filters)?)))
+    let outlines = state
+        .run(move |engine| Ok(engine.outlines(&filters)?))
+        .await?;
+    Ok(Json(Outlines(outlines)))
 }
 
 /// `GET /api/docs?year=&issuer=&section=`: the documents with title, year and passage counts,
@@ -143,12 +173,13 @@ pub async fn docs(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<DocumentList>, ApiError> {
     let filters: Filters = parse_params(raw.as_deref())?;
-    Ok(Json(DocumentList(
-        state.engine.get().document_summaries(&filters)?,
-    )))
+    let documents = state
+        .run(move |engine| Ok(engine.document_summaries(&filters)?))
+        .await?;
+    Ok(Json(DocumentList(documents)))
 }
 
-/// `GET /healthz`
+/// `GET /healthz`: counts kept by the engine, no work: it answers while searches queue.
 pub async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     let stats = state.engine.get().stats();
     Json(serde_json::json!({

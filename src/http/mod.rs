@@ -2,35 +2,43 @@
 //!
 //! [`router`] builds the whole application from an [`AppState`], so tests drive it with
 //! `tower::ServiceExt::oneshot` and no socket; [`serve`] binds it to an address and runs it until
-//! Ctrl-C or SIGTERM. The engine is shared and reloadable: a background task watches the index's
-//! `CURRENT` file and swaps in the new generation after a `baogao index`, while requests already
-//! running finish on the engine they started with.
+//! Ctrl-C or SIGTERM (`server.rs`: connection limits and timeouts against slow clients). The
+//! engine is shared and reloadable: a background task watches the index's `CURRENT` file and swaps
+//! in the new generation once it has verified it, while requests already running finish on the
+//! engine they started with. Searches run on the blocking pool under a cap (`guard.rs`).
 
 mod api;
+mod guard;
 mod pages;
+mod server;
 mod views;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::Context;
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
-use axum::middleware::{self, Next};
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::error::Result;
 use crate::indexer::current_generation;
 use crate::search::Engine;
 
 pub use api::ApiError;
+pub use guard::{Capacity, Limits, MAX_URI_BYTES};
+pub use server::serve;
 
-/// How often the server looks for a new index generation.
-const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
+/// Longest a request may take before it is answered 503; its search, if it has started, still
+/// holds its place until it ends.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The engine of the current index generation, replaced when the index is rebuilt.
 pub struct SharedEngine {
@@ -47,6 +55,11 @@ impl SharedEngine {
         })
     }
 
+    /// The index root it serves.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The engine to answer one request with.
     pub fn get(&self) -> Arc<Engine> {
         self.current
@@ -55,7 +68,8 @@ impl SharedEngine {
             .clone()
     }
 
-    /// Opens the new generation if `CURRENT` names another one; true if it swapped.
+    /// Opens the new generation if `CURRENT` names another one and verifies all of it; true if
+    /// it swapped. A generation that fails to open or verify is not served: the old one stays.
     pub fn reload_if_changed(&self) -> Result<bool> {
         let Some(generation) = current_generation(&self.root) else {
             return Ok(false);
@@ -64,6 +78,7 @@ impl SharedEngine {
             return Ok(false);
         }
         let engine = Arc::new(Engine::open(&self.root)?);
+        engine.verify()?;
         *self
             .current
             .write()
@@ -72,38 +87,95 @@ impl SharedEngine {
     }
 }
 
-/// What every handler gets: the shared engine.
+/// What every handler gets: the shared engine and the limits on the work it takes on.
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<SharedEngine>,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
-    /// State over the index under `root`.
+    /// State over the index under `root`, with the capacity of this machine.
     pub fn open(root: &Path) -> Result<AppState> {
+        AppState::with_capacity(root, Capacity::for_this_machine())
+    }
+
+    /// State over the index under `root` that runs and queues at most `capacity`.
+    pub fn with_capacity(root: &Path, capacity: Capacity) -> Result<AppState> {
         Ok(AppState {
             engine: Arc::new(SharedEngine::open(root)?),
+            limits: Arc::new(Limits::new(capacity)),
         })
+    }
+
+    /// Runs `work` on the current engine on the blocking pool, within the limits.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Engine) -> std::result::Result<T, ApiError> + Send + 'static,
+    ) -> std::result::Result<T, ApiError> {
+        self.limits.run(self.engine.get(), work).await
     }
 }
 
-/// The whole application: pages, API, health check, request log, body guard.
+/// The whole application: pages, API and health check, behind [`with_middleware`].
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::search_page))
-        .route("/search", get(pages::search_page))
-        .route("/p/{citation}", get(pages::passage_page))
-        .route("/assets/style.css", get(pages::stylesheet))
-        .route("/assets/app.js", get(pages::script))
-        .route("/api/search", get(api::search))
-        .route("/api/passages/{citation}", get(api::passage))
-        .route("/api/sections", get(api::sections))
-        .route("/api/docs", get(api::docs))
-        .route("/healthz", get(api::health))
-        .fallback(not_found)
-        .layer(middleware::from_fn(refuse_bodies))
-        .layer(middleware::from_fn(log_request))
-        .with_state(state)
+    with_middleware(
+        Router::new()
+            .route("/", get(pages::search_page))
+            .route("/search", get(pages::search_page))
+            .route("/p/{citation}", get(pages::passage_page))
+            .route("/assets/style.css", get(pages::stylesheet))
+            .route("/assets/app.js", get(pages::script))
+            .route("/api/search", get(api::search))
+            .route("/api/passages/{citation}", get(api::passage))
+            .route("/api/sections", get(api::sections))
+            .route("/api/docs", get(api::docs))
+            .route("/healthz", get(api::health))
+            .fallback(not_found)
+            .with_state(state),
+    )
+}
+
+/// The layers around every route, innermost first: refuse bodies, long URIs and broken
+/// percent-encoding, answer a request that takes too long with 503 and a panic with 500, log
+/// one line per request (through `tracing`: method, path, request id, status, milliseconds), and
+/// give each request an `x-request-id` (kept if the client sent one) that the answer carries back.
+pub fn with_middleware(routes: Router) -> Router {
+    routes
+        .layer(middleware::from_fn(guard::refuse_malformed))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(guard::panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|id| id.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        id = %id,
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    |response: &Response, latency: Duration, _span: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            ms = format_args!("{:.2}", latency.as_secs_f64() * 1000.0),
+                        );
+                    },
+                )
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// 404 for any other path: JSON under `/api/`, a page elsewhere.
@@ -113,101 +185,5 @@ async fn not_found(request: Request) -> Response {
         ApiError::new(StatusCode::NOT_FOUND, format!("no such endpoint: {path}")).into_response()
     } else {
         pages::not_found_page(&path)
-    }
-}
-
-/// Every endpoint is a GET without a body: a request that carries one is refused.
-async fn refuse_bodies(request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    if length > 0 || headers.contains_key(header::TRANSFER_ENCODING) {
-        return ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "this endpoint takes no request body",
-        )
-        .into_response();
-    }
-    next.run(request).await
-}
-
-/// One line per request on stderr: method, path, status, time.
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let response = next.run(request).await;
-    eprintln!(
-        "{method} {path} {} {:.2} ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    response
-}
-
-/// Serves the index under `root` on `addr` until Ctrl-C or SIGTERM.
-pub async fn serve(addr: SocketAddr, root: &Path) -> anyhow::Result<()> {
-    let state = AppState::open(root)?;
-    // Compound queries need jieba's dictionary: load it now rather than in the first such request.
-    std::thread::spawn(|| crate::analysis::segment::dictionary_words("预热"));
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let stats = state.engine.get().stats();
-    eprintln!(
-        "baogao: serving {} documents, {} passages on http://{}",
-        stats.documents,
-        stats.passages,
-        listener.local_addr()?
-    );
-
-    let engine = state.engine.clone();
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(RELOAD_INTERVAL);
-        loop {
-            ticks.tick().await;
-            match engine.reload_if_changed() {
-                Ok(true) => eprintln!(
-                    "baogao: reloaded the index ({})",
-                    engine.get().generation().display()
-                ),
-                Ok(false) => {}
-                Err(error) => eprintln!(
-                    "baogao: warning: keeping the current index: {}",
-                    error.chain()
-                ),
-            }
-        }
-    });
-
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    eprintln!("baogao: stopped");
-    Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }

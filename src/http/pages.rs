@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -40,12 +40,18 @@ struct PageParams {
 }
 
 /// `GET /` and `GET /search?q=&section=&doc=&year=&issuer=&limit=&offset=`: the form and, with a
-/// query, results.
+/// query, results; searched and rendered on the blocking pool.
 pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let engine = state.engine.get();
-    let params: PageParams = match parse_params(raw.as_deref()) {
+    state
+        .run(move |engine| Ok(render_search_page(engine, raw.as_deref())))
+        .await
+        .unwrap_or_else(busy_page)
+}
+
+fn render_search_page(engine: &Engine, raw: Option<&str>) -> Response {
+    let params: PageParams = match parse_params(raw) {
         Ok(params) => params,
-        Err(error) => return error_page(&engine, &SearchParams::default(), error),
+        Err(error) => return error_page(engine, &SearchParams::default(), error),
     };
     let search = &params.search;
     let (status, results) = match present(&search.q) {
@@ -68,7 +74,7 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         Some(q) => format!("{q} · 报告检索"),
         None => "报告检索".to_string(),
     };
-    (status, page(&title, search_body(&engine, search, results))).into_response()
+    (status, page(&title, search_body(engine, search, results))).into_response()
 }
 
 /// The form over the results (or an error).
@@ -85,17 +91,28 @@ fn error_page(engine: &Engine, search: &SearchParams, error: ApiError) -> Respon
     (error.status, page("报告检索", body)).into_response()
 }
 
+/// A page that could not be made now (the server is busy, or failed): the message alone.
+fn busy_page(error: ApiError) -> Response {
+    let headers = error.headers();
+    let body = views::error_block(&error.message);
+    (error.status, AppendHeaders(headers), page("报告检索", body)).into_response()
+}
+
 /// `GET /p/{citation}`: the cited passage in context, at a URL that can be shared.
 pub async fn passage_page(State(state): State<AppState>, Path(citation): Path<String>) -> Response {
-    let engine = state.engine.get();
-    match engine.get(&citation) {
-        Ok(cited) => page(
-            &format!("{} · 报告检索", cited.passage.citation),
-            views::passage(&cited),
-        )
-        .into_response(),
-        Err(error) => error_page(&engine, &SearchParams::default(), error.into()),
-    }
+    state
+        .run(move |engine| {
+            Ok(match engine.get(&citation) {
+                Ok(cited) => page(
+                    &format!("{} · 报告检索", cited.passage.citation),
+                    views::passage(&cited),
+                )
+                .into_response(),
+                Err(error) => error_page(engine, &SearchParams::default(), error.into()),
+            })
+        })
+        .await
+        .unwrap_or_else(busy_page)
 }
 
 /// The page for a path that does not exist.

@@ -4,7 +4,10 @@
 //! catalog are kept as they are. When nothing changed, nothing is written. Otherwise the new
 //! generation starts as hard links to the current one's segment files (tantivy never modifies a
 //! segment file), the passages of changed and deleted files are deleted, new and changed files are
-//! parsed on every core and added, and the catalog is written; only then does `CURRENT` switch.
+//! parsed on every core and added, and the catalog is written and synced; only then does
+//! `CURRENT` switch. A current generation whose files fail their checksums is not reused: the
+//! build starts anew. One build runs at a time under an index root (`LOCK`), and each removes
+//! what a build that was killed or ran out of disk left behind before it writes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,11 +20,12 @@ use tantivy::{
     doc, Index, IndexSettings, IndexSortByField, IndexWriter, Order, TantivyDocument, Term,
 };
 
-use super::catalog::{self, Catalog, CatalogDocument};
+use super::catalog::{Catalog, CatalogDocument, CATALOG_FILE};
+use super::files::{Checksums, CHECKSUMS_FILE};
 use super::schema::{Fields, ORDINAL_FIELD};
-use super::texts::{self, TextCodec};
+use super::texts::{TextCodec, DICTIONARY_FILE};
 use super::{
-    collect_report_files, current_generation, make_current, new_generation_name,
+    collect_report_files, current_generation, make_current, new_generation_name, open_own_files,
     remove_old_generations,
 };
 use crate::analysis::normalize_str;
@@ -29,6 +33,8 @@ use crate::analysis::tokenizers::register_tokenizers;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Document, ReadError};
 
+/// The file whose lock a build holds: one build at a time under an index root.
+const LOCK_FILE: &str = "LOCK";
 /// Memory budget of the index writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 400_000_000;
 /// Files tantivy rewrites in place of the old ones: copied, never linked, into a new generation.
@@ -132,6 +138,9 @@ pub fn build_index(
 
     std::fs::create_dir_all(root)
         .map_err(|e| Error::io(format!("cannot create {}", root.display()), e))?;
+    let _lock = lock_root(root)?;
+    let old = current_generation(root);
+    remove_old_generations(root, old.as_deref(), None);
     let generation = root.join(new_generation_name());
     let base = previous.as_ref().and_then(|_| current_generation(root));
     let written = write_generation(
@@ -156,9 +165,8 @@ pub fn build_index(
             });
         }
     };
-    let old = current_generation(root);
     make_current(root, &generation)?;
-    remove_old_generations(root, &generation, old.as_deref());
+    remove_old_generations(root, Some(&generation), old.as_deref());
 
     report.documents = catalog.documents().len();
     report.passages = catalog.passage_count();
@@ -173,12 +181,37 @@ pub fn build_index(
     Ok(report)
 }
 
-/// The catalog of the current generation, if it is complete and of this version.
+/// The catalog of the current generation, if it is complete, of this version and undamaged
+/// (baogao's files and tantivy's pass their checksums): only then are its segments reused.
 fn previous_catalog(root: &Path) -> Option<Catalog> {
     let generation = current_generation(root)?;
-    let catalog = Catalog::load(&generation).ok()?;
+    let (catalog, _) = open_own_files(root, &generation).ok()?;
     let index = Index::open_in_dir(&generation).ok()?;
-    (catalog.format == catalog::FORMAT && Fields::of(&index.schema()).is_ok()).then_some(catalog)
+    let undamaged = index
+        .validate_checksum()
+        .is_ok_and(|damaged| damaged.is_empty());
+    (undamaged && Fields::of(&index.schema()).is_ok()).then_some(catalog)
+}
+
+/// Takes the build lock of `root`, held until the returned file is dropped.
+fn lock_root(root: &Path) -> Result<std::fs::File> {
+    let path = root.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::BadArgument(format!(
+            "another `baogao index` is building {} now; wait for it to finish",
+            root.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Error::io(format!("cannot lock {}", path.display()), e))
+        }
+    }
 }
 
 /// Writes the new generation `dir`, starting from `base` when there is one. Returns the catalog,
@@ -198,12 +231,7 @@ fn write_generation(
             link_generation(base, dir)?;
             let index = Index::open_in_dir(dir)?;
             let fields = Fields::of(&index.schema())?;
-            let texts = TextCodec::load(base).map_err(|e| {
-                Error::io(
-                    format!("cannot read the text dictionary of {}", base.display()),
-                    e,
-                )
-            })?;
+            let (_, texts) = open_own_files(dir, base)?;
             (index, fields, Some(texts))
         }
         None => {
@@ -220,12 +248,14 @@ fn write_generation(
         Some(texts) if texts.has_dictionary() => texts,
         _ => TextCodec::train(&training_sample(fresh)),
     };
-    texts.save(dir).map_err(|e| {
-        Error::io(
-            format!("cannot write the text dictionary in {}", dir.display()),
-            e,
-        )
-    })?;
+    let mut sums = Checksums::default();
+    sums.write(dir, DICTIONARY_FILE, texts.dictionary())
+        .map_err(|e| {
+            Error::io(
+                format!("cannot write the text dictionary in {}", dir.display()),
+                e,
+            )
+        })?;
     register_tokenizers(&index);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut writer: IndexWriter<TantivyDocument> =
@@ -292,9 +322,10 @@ fn write_generation(
 
     documents.sort_by(|a, b| a.meta.source.cmp(&b.meta.source));
     let catalog = Catalog::new(documents);
-    catalog
-        .save(dir)
-        .map_err(|e| Error::io(format!("cannot write the catalog in {}", dir.display()), e))?;
+    let write_error = |e| Error::io(format!("cannot write the catalog in {}", dir.display()), e);
+    sums.write(dir, CATALOG_FILE, &catalog.to_json().map_err(write_error)?)
+        .and_then(|()| sums.save(dir))
+        .map_err(write_error)?;
     Ok((catalog, indexed, skipped))
 }
 
@@ -315,8 +346,8 @@ fn index_settings() -> IndexSettings {
 }
 
 /// Makes `dir` a copy of generation `base`: hard links for the immutable segment files (copies
-/// where linking fails), real copies of the files tantivy rewrites; the catalog and the text
-/// dictionary are written anew.
+/// where linking fails), real copies of the files tantivy rewrites; baogao's own files are
+/// written anew.
 fn link_generation(base: &Path, dir: &Path) -> Result<()> {
     let entries = std::fs::read_dir(base)
         .map_err(|e| Error::io(format!("cannot list {}", base.display()), e))?;
@@ -324,8 +355,7 @@ fn link_generation(base: &Path, dir: &Path) -> Result<()> {
         let name = entry.file_name();
         let name_text = name.to_string_lossy();
         if name_text.ends_with(".lock")
-            || name_text == catalog::CATALOG_FILE
-            || name_text == texts::DICTIONARY_FILE
+            || [CATALOG_FILE, DICTIONARY_FILE, CHECKSUMS_FILE].contains(&name_text.as_ref())
         {
             continue;
         }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,15 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
+
+/// The format version of a catalog file from its first bytes (`{"format":N,`), without parsing
+/// the rest: an index of another version is named as such before anything else is read.
+pub fn format_of(bytes: &[u8]) -> Option<u32> {
+    let rest = bytes.strip_prefix(b"{\"format\":")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
 
 /// All indexed documents, in index order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -131,7 +139,8 @@ impl CatalogDocument {
             .filter(|s| s.parent.is_none())
             .map(|s| s.passages)
             .sum();
-        self.passages - in_sections
+        // A catalog is checked before it is read, but arithmetic on its numbers never panics.
+        self.passages.saturating_sub(in_sections)
     }
 
     /// Describes a parsed document whose file hashes to `hash` and whose passages start at
@@ -182,7 +191,9 @@ impl CatalogDocument {
 
     /// Section `index` and the sections that contain it, from `index` up.
     fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
-        std::iter::successors(Some(index), |&i| self.sections[i].parent)
+        std::iter::successors(Some(index), |&i| {
+            self.sections.get(i)?.parent.filter(|&parent| parent < i)
+        })
     }
 
     /// The ordinals of a section's passages.
@@ -263,12 +274,12 @@ impl Catalog {
         (passage < self.documents[position].passages).then_some((position, passage))
     }
 
-    /// Reads the catalog of an index generation.
-    pub fn load(dir: &Path) -> std::io::Result<Catalog> {
+    /// Reads a catalog from the bytes of its file (checked by the caller).
+    pub fn parse(bytes: &[u8]) -> std::io::Result<Catalog> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
         // One UTF-8 check of the whole file: parsing from bytes would check every string again.
-        let text = std::fs::read_to_string(dir.join(CATALOG_FILE))?;
-        let stored: Catalog = serde_json::from_str(&text)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?;
+        let stored: Catalog = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         Ok(Catalog {
             format: stored.format,
             ..Catalog::new(stored.documents)
@@ -280,10 +291,9 @@ impl Catalog {
         &self.documents
     }
 
-    /// Writes the catalog into an index generation.
-    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        std::fs::write(dir.join(CATALOG_FILE), json)
+    /// The catalog as the JSON of its file; `format` comes first (see [`format_of`]).
+    pub fn to_json(&self) -> std::io::Result<Vec<u8>> {
+        serde_json::to_vec(self).map_err(std::io::Error::other)
     }
 
     /// The document with id `id`.
@@ -355,6 +365,7 @@ impl DocumentOutline {
 mod tests {
     use super::*;
     use crate::ingest::parse_document;
+    use std::path::Path;
 
     fn document(id: &str, text: &str, first_ordinal: u64) -> CatalogDocument {
         let mut parsed = parse_document(Path::new(&format!("{id}.txt")), text);

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod files;
 pub mod schema;
 pub mod texts;
 
@@ -19,9 +20,12 @@ use crate::analysis::tokenizers::register_tokenizers;
 use crate::error::{Error, Result};
 use crate::ingest::REPORT_EXTENSIONS;
 pub use build::{build_index, BuildReport, Progress};
+use catalog::CATALOG_FILE;
 pub use catalog::{Catalog, CatalogDocument, CatalogSection, DocumentOutline, SectionNode};
+use files::{sync_dir, write_synced, Checksums, CHECKSUMS_FILE};
 pub use schema::{Fields, ORDINAL_FIELD};
 pub use texts::TextCodec;
+use texts::DICTIONARY_FILE;
 
 /// Name of the file that names the current generation.
 const CURRENT_FILE: &str = "CURRENT";
@@ -50,24 +54,12 @@ pub struct OpenedIndex {
 /// make the caller believe it opened the new generation.
 pub fn open_index(root: &Path) -> Result<OpenedIndex> {
     let generation = current_generation(root).ok_or_else(|| Error::NoIndex(root.to_path_buf()))?;
-    // The catalog first: it says which version wrote the index before tantivy reads what an
-    // older version may have written differently.
-    let catalog =
-        Catalog::load(&generation).map_err(|e| Error::bad_index(root, "its catalog", e))?;
-    if catalog.format != catalog::FORMAT {
-        return Err(Error::BadIndex {
-            path: root.to_path_buf(),
-            reason: "the index was written by another version of baogao".to_string(),
-            source: None,
-        });
-    }
+    let (catalog, texts) = open_own_files(root, &generation)?;
     let index = Index::open_in_dir(&generation)
         .map_err(|e| Error::bad_index(root, "its tantivy files", e))?;
     register_tokenizers(&index);
     let fields =
         Fields::of(&index.schema()).map_err(|e| Error::bad_index(root, "its schema", e))?;
-    let texts =
-        TextCodec::load(&generation).map_err(|e| Error::bad_index(root, "its passage texts", e))?;
     Ok(OpenedIndex {
         index,
         fields,
@@ -75,6 +67,31 @@ pub fn open_index(root: &Path) -> Result<OpenedIndex> {
         texts,
         generation,
     })
+}
+
+/// Reads and checks baogao's own files of `generation` (an index under `root`): the catalog's
+/// version first, so that an index of another version is named as such before anything else is
+/// read, then each file against `checksums.json`.
+pub fn open_own_files(root: &Path, generation: &Path) -> Result<(Catalog, TextCodec)> {
+    let damaged =
+        |file: &str, e: std::io::Error| Error::bad_index(root, format!("its file {file}"), e);
+    let catalog_bytes =
+        std::fs::read(generation.join(CATALOG_FILE)).map_err(|e| damaged(CATALOG_FILE, e))?;
+    if catalog::format_of(&catalog_bytes) != Some(catalog::FORMAT) {
+        return Err(Error::BadIndex {
+            path: root.to_path_buf(),
+            reason: "the index was written by another version of baogao".to_string(),
+            source: None,
+        });
+    }
+    let sums = Checksums::load(generation).map_err(|e| damaged(CHECKSUMS_FILE, e))?;
+    sums.check(CATALOG_FILE, &catalog_bytes)
+        .map_err(|e| damaged(CATALOG_FILE, e))?;
+    let catalog = Catalog::parse(&catalog_bytes).map_err(|e| damaged(CATALOG_FILE, e))?;
+    let dictionary = sums
+        .read(generation, DICTIONARY_FILE)
+        .map_err(|e| damaged(DICTIONARY_FILE, e))?;
+    Ok((catalog, TextCodec::with_dictionary(dictionary)))
 }
 
 /// Lists the report files under `paths`: files as given, directories by their `.txt`/`.md` files
@@ -121,7 +138,10 @@ fn new_generation_name() -> String {
     format!("{GENERATION_PREFIX}{nanos:x}-{}", std::process::id())
 }
 
-/// Points `CURRENT` at `generation`: write a temporary file, flush it, rename it over the old one.
+/// Points `CURRENT` at `generation`, which is complete and synced: sync the generation
+/// directory (its files' names), write and sync `CURRENT.tmp`, rename it over `CURRENT`, then sync
+/// `root` so that the rename itself is on disk. A crash at any point leaves `CURRENT` naming
+/// either the old generation or the new one, complete.
 fn make_current(root: &Path, generation: &Path) -> Result<()> {
     let name = generation
         .file_name()
@@ -129,11 +149,10 @@ fn make_current(root: &Path, generation: &Path) -> Result<()> {
         .unwrap_or_default();
     let temporary = root.join(format!("{CURRENT_FILE}.tmp"));
     let write = || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(name.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, root.join(CURRENT_FILE))
+        sync_dir(generation)?;
+        write_synced(&temporary, name.as_bytes())?;
+        std::fs::rename(&temporary, root.join(CURRENT_FILE))?;
+        sync_dir(root)
     };
     write().map_err(|e| {
         Error::io(
@@ -143,9 +162,10 @@ fn make_current(root: &Path, generation: &Path) -> Result<()> {
     })
 }
 
-/// Removes generations other than the new one and the one it replaced (a reader may still be
-/// using that one), including leftovers of failed builds.
-fn remove_old_generations(root: &Path, current: &Path, previous: Option<&Path>) {
+/// Removes generations other than `current` and `previous` (the one it replaced: a reader may
+/// still be using it), including leftovers of failed or killed builds. A reader that still maps
+/// a removed generation's files keeps reading them: the files live until it lets go.
+fn remove_old_generations(root: &Path, current: Option<&Path>, previous: Option<&Path>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
     };
@@ -155,7 +175,7 @@ fn remove_old_generations(root: &Path, current: &Path, previous: Option<&Path>) 
             .file_name()
             .to_string_lossy()
             .starts_with(GENERATION_PREFIX);
-        if is_generation && path != current && Some(path.as_path()) != previous {
+        if is_generation && Some(path.as_path()) != current && Some(path.as_path()) != previous {
             let _ = std::fs::remove_dir_all(&path);
         }
     }

@@ -11,7 +11,6 @@
 //! own entropy tables than decompressing its text.
 
 use std::io;
-use std::path::Path;
 use std::sync::Mutex;
 
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
@@ -56,7 +55,8 @@ impl TextCodec {
         TextCodec::with_dictionary(dictionary)
     }
 
-    fn with_dictionary(dictionary: Vec<u8>) -> TextCodec {
+    /// A codec over `dictionary` as its file holds it (empty: passages stored as they are).
+    pub fn with_dictionary(dictionary: Vec<u8>) -> TextCodec {
         TextCodec {
             encoder: EncoderDictionary::copy(&dictionary, LEVEL),
             decoder: DecoderDictionary::copy(&dictionary),
@@ -65,16 +65,9 @@ impl TextCodec {
         }
     }
 
-    /// Reads the dictionary of an index generation.
-    pub fn load(dir: &Path) -> io::Result<TextCodec> {
-        Ok(TextCodec::with_dictionary(std::fs::read(
-            dir.join(DICTIONARY_FILE),
-        )?))
-    }
-
-    /// Writes the dictionary into an index generation.
-    pub fn save(&self, dir: &Path) -> io::Result<()> {
-        std::fs::write(dir.join(DICTIONARY_FILE), &self.dictionary)
+    /// The dictionary's bytes, as its file holds them (empty without a dictionary).
+    pub fn dictionary(&self) -> &[u8] {
+        &self.dictionary
     }
 
     /// Whether passages are compressed with a dictionary (else stored as they are).
@@ -181,9 +174,7 @@ mod tests {
             compressed[0].len()
         );
 
-        let dir = tempfile::tempdir().unwrap();
-        trained.save(dir.path()).unwrap();
-        let reloaded = TextCodec::load(dir.path()).unwrap();
+        let reloaded = TextCodec::with_dictionary(trained.dictionary().to_vec());
         round_trip(&reloaded, &[passage]);
         // Passages stored while the index had no dictionary still read.
         assert_eq!(reloaded.decompress(passage.as_bytes()).unwrap(), passage);

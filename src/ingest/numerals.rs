@@ -28,8 +28,11 @@ pub fn parse_chinese(numeral: &str) -> Option<u32> {
     (1..=99).contains(&value).then_some(value)
 }
 
-/// The Chinese numeral for 1–99, the inverse of [`parse_chinese`].
-pub fn to_chinese(value: u32) -> String {
+/// The Chinese numeral for 1–99, the inverse of [`parse_chinese`]; `None` outside that range.
+pub fn to_chinese(value: u32) -> Option<String> {
+    if !(1..=99).contains(&value) {
+        return None;
+    }
     let (tens, ones) = (value / 10, value % 10);
     let mut numeral = String::new();
     if tens > 1 {
@@ -41,7 +44,7 @@ pub fn to_chinese(value: u32) -> String {
     if ones > 0 || tens == 0 {
         numeral.push(DIGITS[ones as usize]);
     }
-    numeral
+    Some(numeral)
 }
 
 /// Parses a number written in Chinese or in ASCII/full-width digits (`三`, `3`, `３`).
@@ -74,7 +77,10 @@ mod tests {
             ("二十三", 23),
         ] {
             assert_eq!(parse_chinese(numeral), Some(value), "{numeral}");
-            assert_eq!(to_chinese(value), numeral);
+            assert_eq!(to_chinese(value).as_deref(), Some(numeral));
+        }
+        for outside in [0, 100, 101, 1000, u32::MAX] {
+            assert_eq!(to_chinese(outside), None);
         }
         assert_eq!(parse_chinese("零"), None);
         assert_eq!(parse_chinese("一二"), None);

@@ -368,7 +368,11 @@ fn previous_non_space(chars: &[char], start: usize, position: usize) -> Option<c
 /// True if item `number` opens at `position`: `一是`, `第一，` / `第一、`, or `①`.
 fn starts_with_item(chars: &[char], position: usize, end: usize, number: u32) -> bool {
     let rest = &chars[position..end];
-    let numeral: Vec<char> = to_chinese(number).chars().collect();
+    // Items past 九十九是 have no numeral: the enumeration simply ends there.
+    let Some(numeral) = to_chinese(number) else {
+        return false;
+    };
+    let numeral: Vec<char> = numeral.chars().collect();
     let shi = rest.starts_with(&numeral) && rest.get(numeral.len()) == Some(&'是');
     let di = rest.first() == Some(&'第')
         && rest[1..].starts_with(&numeral)

@@ -151,6 +151,9 @@ pub struct Engine {
     ordinals: OrdinalColumns,
     /// Decompresses the stored passage texts.
     pub(super) texts: TextCodec,
+    /// Size of the generation on disk, measured once at open: a health check must not walk
+    /// the directory.
+    index_bytes: u64,
 }
 
 impl Engine {
@@ -179,6 +182,7 @@ impl Engine {
             reader,
             fields,
             catalog,
+            index_bytes: indexer::directory_size(&generation),
             generation,
             heading_titles,
             ordinals,
@@ -591,7 +595,7 @@ impl Engine {
                 .iter()
                 .map(|d| d.sections.len())
                 .sum(),
-            index_bytes: indexer::directory_size(&self.generation),
+            index_bytes: self.index_bytes,
             generation: self.generation.clone(),
         }
     }

@@ -11,8 +11,10 @@ pub mod query;
 pub mod request;
 pub mod sections;
 pub mod snippet;
+pub mod verify;
 
 pub use engine::{Engine, Hit, Interpretation, MatchMode, Matching, SearchResults, Stats};
 pub use filters::{Filters, YearRange};
 pub use passages::{CitedKind, CitedText, Passage};
 pub use request::{Page, SearchRequest, DEFAULT_LIMIT, MAX_LIMIT, MAX_RESULT_WINDOW};
+pub use verify::Verified;

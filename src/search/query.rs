@@ -81,6 +81,12 @@ pub fn parse_query(query: &str) -> Result<ParsedQuery> {
             "it is longer than {MAX_QUERY_CHARS} characters"
         )));
     }
+    if let Some(control) = query.chars().find(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(bad(&format!(
+            "it holds the control character U+{:04X}",
+            control as u32
+        )));
+    }
     let tokens = tokenize(query).map_err(|reason| bad(&reason))?;
     if tokens.is_empty() {
         return Err(bad("it is empty"));

@@ -167,6 +167,34 @@ pub fn seed() -> &'static Workspace {
     SEED_WORKSPACE.get_or_init(Workspace::with_seed)
 }
 
+/// The current generation directory of the index under `root`.
+pub fn current_generation(root: &Path) -> PathBuf {
+    let name = std::fs::read_to_string(root.join("CURRENT")).expect("CURRENT");
+    root.join(name.trim())
+}
+
+/// The first file of `generation` whose name ends with `suffix` (`.store`, `catalog.json`).
+pub fn generation_file(generation: &Path, suffix: &str) -> PathBuf {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(generation)
+        .expect("generation directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.to_string_lossy().ends_with(suffix))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no file ending with {suffix} in {}", generation.display()))
+}
+
+/// Flips every bit of the byte in the middle of the file (a damaged sector).
+pub fn flip_middle_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("read file to damage");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(path, bytes).expect("write damaged file");
+}
+
 /// Sorted copy, for comparing hit sets regardless of rank.
 pub fn sorted(mut values: Vec<String>) -> Vec<String> {
     values.sort();
