@@ -6,4 +6,5 @@ mod browser;
 mod cli;
 mod corpus;
 mod http;
+mod properties;
 mod util;

@@ -41,7 +41,9 @@ pub fn normalize_str(source: &str) -> String {
 /// NFKC and lower case for one source character; white space yields nothing.
 fn fold_char(c: char, mut emit: impl FnMut(char)) {
     if c.is_ascii() {
-        if !c.is_ascii_whitespace() {
+        // `is_whitespace`, not `is_ascii_whitespace`: the query parser splits terms on the same
+        // characters, vertical tab included.
+        if !c.is_whitespace() {
             emit(c.to_ascii_lowercase());
         }
         return;

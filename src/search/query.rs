@@ -60,6 +60,33 @@ impl ParsedQuery {
     }
 }
 
+/// The query in the query language, as [`parse_query`] reads it back to the same terms:
+/// alternatives joined by `|`, phrases quoted, exclusions after `-`.
+impl std::fmt::Display for ParsedQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let term = |term: &QueryTerm| {
+            if term.phrase {
+                format!("\"{}\"", term.text)
+            } else {
+                term.text.clone()
+            }
+        };
+        let mut clauses: Vec<String> = self
+            .required
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(term)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect();
+        clauses.extend(self.excluded.iter().map(|t| format!("-{}", term(t))));
+        f.write_str(&clauses.join(" "))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     Term {
