@@ -55,6 +55,13 @@ pub enum Error {
     /// tantivy failed while writing or searching the index.
     #[error("index error")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A build failed while it wrote its new generation; the previous one is still current.
+    #[error("cannot write the new index under {}; the previous index is kept", root.display())]
+    WriteIndex {
+        root: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
     /// A file could not be read or written; `context` says which and what for.
     #[error("{context}")]
     Io {

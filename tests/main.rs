@@ -5,6 +5,7 @@
 mod browser;
 mod cli;
 mod corpus;
+mod durability;
 mod http;
 mod properties;
 mod util;

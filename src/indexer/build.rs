@@ -161,6 +161,10 @@ pub fn build_index(
                         paths.iter().map(|p| p.display().to_string()).collect();
                     Error::NothingToIndex(names.join(", "))
                 }
+                other @ (Error::Tantivy(_) | Error::Io { .. }) => Error::WriteIndex {
+                    root: root.to_path_buf(),
+                    source: Box::new(other),
+                },
                 other => other,
             });
         }
