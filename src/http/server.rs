@@ -30,9 +30,9 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Most connections open at once.
 pub const MAX_CONNECTIONS: usize = 1024;
 /// Largest request head (request line and headers) read, in bytes; beyond it hyper answers 431.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
-/// Most headers in one request; beyond it hyper answers 431.
-const MAX_HEADERS: usize = 100;
+/// Above the 4 KB a request target may have, so that a long URI gets its own 414; hyper's
+/// default of 100 headers at most (431 beyond) stays.
+const MAX_HEAD_BYTES: usize = 128 * 1024;
 /// Longest the server waits for open requests when asked to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -65,8 +65,7 @@ pub async fn serve(addr: SocketAddr, root: &Path) -> anyhow::Result<()> {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
-        .max_buf_size(MAX_HEAD_BYTES)
-        .max_headers(MAX_HEADERS);
+        .max_header_size(MAX_HEAD_BYTES);
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
         let (stream, peer) = tokio::select! {
