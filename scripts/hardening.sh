@@ -123,9 +123,9 @@ echo "## slowhttptest -H -c 500 -l $attack"
 echo
 slowhttptest -H -c 500 -l "$attack" -r 200 -i 10 -s 8192 -u "$url/healthz" -p 3 > "$work/slow.txt" 2>&1 &
 slow=$!
-sleep 5
+sleep 2
 polls=0; failures=0; worst=0
-for _ in $(seq $((attack - 10))); do
+while kill -0 "$slow" 2>/dev/null; do
   started=$(date +%s%N)
   if curl -sf --max-time 1 "$url/healthz" >/dev/null; then :; else failures=$((failures + 1)); fi
   ms=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -133,10 +133,10 @@ for _ in $(seq $((attack - 10))); do
   polls=$((polls + 1))
   sleep 1
 done
-wait "$slow" 2>/dev/null || true
 echo "/healthz during the attack: $polls polls, $failures over 1 s or failed, slowest $worst ms"
-grep -E "pending|connected|closed|service available" "$work/slow.txt" | tail -n 4 | sed 's/^/    /'
-
+# slowhttptest's last status and how the attack ended: "No open connections left" when the
+# server closed every slow connection before the attack's time was up.
+sed 's/\x1b\[[0-9;]*m//g' "$work/slow.txt" | grep -E "^(slow HTTP test status on|Test ended|Exit status)|^\s*(connected|closed):" | tail -n 5 | sed 's/^ */    /'
 echo
 echo "## Abuse matrix"
 echo
@@ -152,8 +152,8 @@ long="$(python3 -c 'print("%E6%B0%B4" * 11400)')"
 row "100 KB query" "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/search?q=$long")"
 headers=(); for i in $(seq 200); do headers+=(-H "X-Header-$i: v"); done
 row "200 headers" "$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$url/healthz")"
-big_header="$(python3 -c 'print("x" * 150000)')"
-row "150 KB header" "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big_header" "$url/healthz")"
+python3 -c 'print("X-Big: " + "x" * 150000)' > "$work/big-header"
+row "150 KB header" "$(curl -s -o /dev/null -w '%{http_code}' -H @"$work/big-header" "$url/healthz")"
 head -c 10000000 /dev/zero > "$work/body"
 row "10 MB body" "$(curl -s -o /dev/null -w '%{http_code}' -X GET --data-binary @"$work/body" "$url/api/search?q=x")"
 row "bad percent-encoding %ZZ" "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/search?q=%ZZ")"

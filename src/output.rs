@@ -7,6 +7,9 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::indexer::{DocumentOutline, SectionNode};
+use crate::search::compare::Comparison;
+use crate::search::kwic::{Concordance, KwicLine};
+use crate::search::trend::{Trend, TrendRow};
 use crate::search::{CitedText, Hit, SearchResults, Stats, Verified};
 
 /// The byte-order mark that makes Excel on Chinese Windows read a CSV file as UTF-8.
@@ -30,7 +33,7 @@ pub enum Format {
 /// A result that reads as a table (CSV) and as a list of JSON lines (NDJSON).
 pub trait Tabular: Serialize {
     /// The header row.
-    const COLUMNS: &'static [&'static str];
+    fn columns(&self) -> Vec<String>;
 
     /// One row a line of the table, one cell a column.
     fn rows(&self) -> Vec<Vec<String>>;
@@ -63,11 +66,16 @@ pub fn write_csv<V: Tabular>(out: &mut dyn Write, value: &V, bom: bool) -> io::R
         out.write_all(UTF8_BOM)?;
     }
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(V::COLUMNS)?;
+    writer.write_record(value.columns())?;
     for row in value.rows() {
         writer.write_record(&row)?;
     }
     writer.flush()
+}
+
+/// Column names from literals.
+fn names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| name.to_string()).collect()
 }
 
 /// An optional value as a cell: empty when absent.
@@ -76,9 +84,11 @@ fn cell(value: Option<impl ToString>) -> String {
 }
 
 impl Tabular for SearchResults {
-    const COLUMNS: &'static [&'static str] = &[
-        "rank", "citation", "doc", "title", "year", "section", "score", "snippet", "text",
-    ];
+    fn columns(&self) -> Vec<String> {
+        names(&[
+            "rank", "citation", "doc", "title", "year", "section", "score", "snippet", "text",
+        ])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         self.hits
@@ -116,9 +126,11 @@ impl Tabular for CitedText {
         vec![self]
     }
 
-    const COLUMNS: &'static [&'static str] = &[
-        "citation", "kind", "doc", "title", "year", "section", "text", "previous", "next",
-    ];
+    fn columns(&self) -> Vec<String> {
+        names(&[
+            "citation", "kind", "doc", "title", "year", "section", "text", "previous", "next",
+        ])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         let passage = &self.passage;
@@ -143,13 +155,15 @@ impl Tabular for Stats {
         vec![self]
     }
 
-    const COLUMNS: &'static [&'static str] = &[
-        "documents",
-        "passages",
-        "sections",
-        "index_bytes",
-        "generation",
-    ];
+    fn columns(&self) -> Vec<String> {
+        names(&[
+            "documents",
+            "passages",
+            "sections",
+            "index_bytes",
+            "generation",
+        ])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         vec![vec![
@@ -168,8 +182,9 @@ impl Tabular for Stats {
 pub struct DocumentList(pub Vec<DocumentOutline>);
 
 impl Tabular for DocumentList {
-    const COLUMNS: &'static [&'static str] =
-        &["id", "year", "issuer", "title", "passages", "source"];
+    fn columns(&self) -> Vec<String> {
+        names(&["id", "year", "issuer", "title", "passages", "source"])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         self.0
@@ -202,8 +217,9 @@ pub struct Outlines(pub Vec<DocumentOutline>);
 
 impl Tabular for Outlines {
     /// A section a row, in outline order; `depth` 0 is the opening before the first heading.
-    const COLUMNS: &'static [&'static str] =
-        &["doc", "citation", "depth", "marker", "title", "passages"];
+    fn columns(&self) -> Vec<String> {
+        names(&["doc", "citation", "depth", "marker", "title", "passages"])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         fn walk(doc: &str, nodes: &[SectionNode], depth: usize, rows: &mut Vec<Vec<String>>) {
@@ -256,7 +272,9 @@ impl Tabular for Verified {
         vec![self]
     }
 
-    const COLUMNS: &'static [&'static str] = &["generation", "documents", "passages"];
+    fn columns(&self) -> Vec<String> {
+        names(&["generation", "documents", "passages"])
+    }
 
     fn rows(&self) -> Vec<Vec<String>> {
         vec![vec![
@@ -264,5 +282,117 @@ impl Tabular for Verified {
             self.documents.to_string(),
             self.passages.to_string(),
         ]]
+    }
+}
+
+impl Tabular for Trend {
+    /// A row a bucket: its keys, its characters, then a column a term (occurrences, or the rate
+    /// per 10,000 characters when asked for).
+    fn columns(&self) -> Vec<String> {
+        let keys = self
+            .by
+            .iter()
+            .filter_map(|key| serde_json::to_value(key).ok())
+            .filter_map(|key| key.as_str().map(str::to_string));
+        keys.chain(std::iter::once("chars".to_string()))
+            .chain(self.terms.iter().cloned())
+            .collect()
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let counts = self.terms.iter().map(|term| {
+                    let count = row.counts.get(term).copied().unwrap_or_default();
+                    match self.show_rates {
+                        true => count.per_10k.to_string(),
+                        false => count.occurrences.to_string(),
+                    }
+                });
+                row.bucket
+                    .labels()
+                    .into_iter()
+                    .chain(std::iter::once(row.chars.to_string()))
+                    .chain(counts)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// One bucket a line.
+    type Line = TrendRow;
+
+    fn lines(&self) -> Vec<&TrendRow> {
+        self.rows.iter().collect()
+    }
+}
+
+impl Tabular for Concordance {
+    fn columns(&self) -> Vec<String> {
+        names(&["citation", "left", "match", "right"])
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.lines
+            .iter()
+            .map(|line| {
+                vec![
+                    line.citation.clone(),
+                    line.left.clone(),
+                    line.matched.clone(),
+                    line.right.clone(),
+                ]
+            })
+            .collect()
+    }
+
+    /// One occurrence a line.
+    type Line = KwicLine;
+
+    fn lines(&self) -> Vec<&KwicLine> {
+        self.lines.iter().collect()
+    }
+}
+
+impl Tabular for Comparison {
+    /// A word a row, with its group: new, gone, rose or fell.
+    fn columns(&self) -> Vec<String> {
+        names(&[
+            "group",
+            "word",
+            "count_a",
+            "count_b",
+            "per_10k_a",
+            "per_10k_b",
+            "keyness",
+            "citation",
+        ])
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.groups()
+            .into_iter()
+            .flat_map(|(group, words)| {
+                words.iter().map(move |word| {
+                    vec![
+                        group.to_string(),
+                        word.word.clone(),
+                        word.count_a.to_string(),
+                        word.count_b.to_string(),
+                        word.per_10k_a.to_string(),
+                        word.per_10k_b.to_string(),
+                        word.keyness.to_string(),
+                        word.citation.clone(),
+                    ]
+                })
+            })
+            .collect()
+    }
+
+    type Line = Comparison;
+
+    fn lines(&self) -> Vec<&Comparison> {
+        vec![self]
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use crate::util::{hit_citations, sorted, strings, Workspace};
+use baogao::analysis::normalize::normalize_str;
 use baogao::ingest::{markup::strip_markup, parse_document, read_document, Document};
 use serde_json::Value;
 
@@ -697,4 +698,323 @@ fn a_reader_closing_the_pipe_early_is_not_an_error() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+// ---- Counting: trend, concordance, comparison ----
+
+/// An independent count over `baogao export`: for each passage, the non-overlapping occurrences
+/// of `term` in its normalised text; each heading once (by document and path), in its title.
+struct ExportCount {
+    /// (doc, year, issuer, occurrences in the text)
+    passages: Vec<(String, Option<u64>, Option<String>, usize)>,
+    /// (doc, year, issuer, occurrences in the heading)
+    headings: Vec<(String, Option<u64>, Option<String>, usize)>,
+}
+
+fn export_count(workspace: &Workspace, term: &str) -> ExportCount {
+    let export = workspace.ok(&["export"]);
+    let mut seen = std::collections::HashSet::new();
+    let mut count = ExportCount {
+        passages: Vec::new(),
+        headings: Vec::new(),
+    };
+    for line in export.lines() {
+        let passage: Value = serde_json::from_str(line).unwrap();
+        let doc = passage["doc"].as_str().unwrap().to_string();
+        let year = passage["year"].as_u64();
+        let issuer = passage["issuer"].as_str().map(str::to_string);
+        let text = normalize_str(passage["text"].as_str().unwrap());
+        count.passages.push((
+            doc.clone(),
+            year,
+            issuer.clone(),
+            text.matches(term).count(),
+        ));
+        let path: Vec<&str> = passage["section_path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|label| label.as_str().unwrap())
+            .collect();
+        for depth in 1..=path.len() {
+            if seen.insert((doc.clone(), path[..depth].join(" > "))) {
+                let title = normalize_str(path[depth - 1]);
+                count.headings.push((
+                    doc.clone(),
+                    year,
+                    issuer.clone(),
+                    title.matches(term).count(),
+                ));
+            }
+        }
+    }
+    // Headings with no passage of their own or below them stand in no passage's path: the
+    // outline lists them.
+    let documents = workspace.json(&["docs"]);
+    let (_, sections) = workspace.csv(&["sections"]);
+    for section in sections.iter().filter(|row| row[5] == "0") {
+        let document = documents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == section[0].as_str())
+            .unwrap();
+        count.headings.push((
+            section[0].clone(),
+            document["year"].as_u64(),
+            document["issuer"].as_str().map(str::to_string),
+            normalize_str(&section[4]).matches(term).count(),
+        ));
+    }
+    count
+}
+
+#[test]
+fn trend_counts_equal_an_independent_count_over_the_export() {
+    let workspace = indexed();
+    for term in ["发展", "改革开放", "人民", "水", "14.2%"] {
+        let expected = export_count(workspace, term);
+        let trend = workspace.json(&["trend", term, "--by", "year"]);
+        let normalized = normalize_str(term);
+        for row in trend["rows"].as_array().unwrap() {
+            let year = row["bucket"]["year"].as_u64();
+            let in_year = |list: &Vec<(String, Option<u64>, Option<String>, usize)>| {
+                list.iter()
+                    .filter(|(_, y, _, _)| *y == year)
+                    .map(|(_, _, _, n)| *n as u64)
+                    .sum::<u64>()
+            };
+            let counts = &row["counts"][&normalized];
+            assert_eq!(
+                counts["occurrences"].as_u64().unwrap(),
+                in_year(&expected.passages) + in_year(&expected.headings),
+                "{term} in {year:?}"
+            );
+            let passages = expected
+                .passages
+                .iter()
+                .filter(|(_, y, _, n)| *y == year && *n > 0)
+                .count() as u64;
+            assert_eq!(
+                counts["passages"].as_u64().unwrap(),
+                passages,
+                "{term} in {year:?}"
+            );
+        }
+    }
+    // Filters and buckets: the State Council's reports by document, and a range by issuer and year.
+    let expected = export_count(workspace, "发展");
+    let trend = workspace.json(&["trend", "发展", "--issuer", "国务院", "--by", "doc"]);
+    let rows = trend["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5, "{trend}");
+    for row in rows {
+        let doc = row["bucket"]["doc"].as_str().unwrap();
+        let in_doc: usize = expected
+            .passages
+            .iter()
+            .chain(&expected.headings)
+            .filter(|(d, _, _, _)| d == doc)
+            .map(|(_, _, _, n)| n)
+            .sum();
+        assert_eq!(row["counts"]["发展"]["occurrences"], in_doc as u64, "{doc}");
+        assert_eq!(row["counts"]["发展"]["documents"], u64::from(in_doc > 0));
+    }
+    let (header, rows) = workspace.csv(&[
+        "trend",
+        "发展",
+        "改革",
+        "--year",
+        "1990..2020",
+        "--by",
+        "issuer,year",
+    ]);
+    assert_eq!(
+        header,
+        strings(&["issuer", "year", "chars", "发展", "改革"])
+    );
+    for row in &rows {
+        let year: u64 = row[1].parse().unwrap();
+        assert!((1990..=2020).contains(&year), "{row:?}");
+        let in_bucket: usize = expected
+            .passages
+            .iter()
+            .chain(&expected.headings)
+            .filter(|(_, y, issuer, _)| *y == Some(year) && issuer.as_deref() == Some(&row[0]))
+            .map(|(_, _, _, n)| n)
+            .sum();
+        assert_eq!(row[3], in_bucket.to_string(), "{row:?}");
+    }
+}
+
+#[test]
+fn trend_names_where_a_term_first_and_last_appears() {
+    let trend = indexed().json(&["trend", "改革开放", "饭团科技"]);
+    let first = &trend["first"]["改革开放"];
+    let last = &trend["last"]["改革开放"];
+    assert!(first["bucket"]["year"].as_u64() <= last["bucket"]["year"].as_u64());
+    // The first appearance is in the earliest year that counts any occurrence.
+    let earliest = trend["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["counts"]["改革开放"]["occurrences"].as_u64() > Some(0))
+        .unwrap();
+    assert_eq!(first["bucket"], earliest["bucket"]);
+    let cited = indexed().get_json(first["citation"].as_str().unwrap());
+    assert!(
+        normalize_str(cited["text"].as_str().unwrap()).contains("改革开放")
+            || normalize_str(cited["section"].as_str().unwrap()).contains("改革开放"),
+        "{cited}"
+    );
+    // A term found nowhere counts zero everywhere and has no appearance: not an error.
+    assert!(trend["first"].get("饭团科技").is_none());
+    let total: u64 = trend["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["counts"]["饭团科技"]["occurrences"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 0);
+}
+
+#[test]
+fn a_terms_file_is_read_and_its_errors_are_named() {
+    let workspace = indexed();
+    std::fs::write(
+        workspace.path().join("terms.txt"),
+        "# 词表\n发展\n\n改革 # 注释\n",
+    )
+    .unwrap();
+    let trend = workspace.json(&["trend", "--terms-file", "terms.txt"]);
+    assert_eq!(trend["terms"], serde_json::json!(["发展", "改革"]));
+    let stderr = workspace.fails(&["trend", "--terms-file", "missing.txt"], 1);
+    assert!(
+        stderr.contains("cannot read the terms file missing.txt"),
+        "{stderr}"
+    );
+    std::fs::write(workspace.path().join("empty.txt"), "# nothing\n\n").unwrap();
+    let stderr = workspace.fails(&["trend", "--terms-file", "empty.txt"], 2);
+    assert!(stderr.contains("holds no term"), "{stderr}");
+    let stderr = workspace.fails(&["trend", "发展", "--by", "month"], 2);
+    assert!(stderr.contains("bad --by"), "{stderr}");
+}
+
+#[test]
+fn kwic_lines_are_the_occurrences_with_their_context() {
+    let workspace = indexed();
+    let expected = export_count(workspace, "改革");
+    let in_text: usize = expected.passages.iter().map(|(_, _, _, n)| n).sum();
+    let all = workspace.json(&["kwic", "改革", "--limit", "1000", "--width", "8"]);
+    assert_eq!(all["total"], in_text as u64);
+    let lines = all["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), in_text.min(1000));
+    for line in lines {
+        assert_eq!(normalize_str(line["match"].as_str().unwrap()), "改革");
+        assert!(line["left"].as_str().unwrap().chars().count() <= 8);
+        assert!(line["right"].as_str().unwrap().chars().count() <= 8);
+        let cited = workspace.get_json(line["citation"].as_str().unwrap());
+        let text = cited["text"].as_str().unwrap();
+        let context = format!(
+            "{}{}{}",
+            line["left"].as_str().unwrap(),
+            line["match"].as_str().unwrap(),
+            line["right"].as_str().unwrap()
+        );
+        assert!(text.contains(&context), "{context} is not in {text}");
+    }
+    // Pages follow document order.
+    let page = workspace.json(&[
+        "kwic", "改革", "--limit", "5", "--offset", "5", "--width", "8",
+    ]);
+    assert_eq!(page["lines"].as_array().unwrap()[..], lines[5..10]);
+    // Sorted by the left context read outwards, and by the right context.
+    let left = workspace.json(&["kwic", "改革", "--sort", "left", "--limit", "1000"]);
+    let keys: Vec<String> = left["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["left"].as_str().unwrap().chars().rev().collect())
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+    let (header, rows) = workspace.csv(&["kwic", "改革", "--sort", "right", "--limit", "1000"]);
+    assert_eq!(header, strings(&["citation", "left", "match", "right"]));
+    assert!(rows.windows(2).all(|w| w[0][3] <= w[1][3]));
+    assert_eq!(rows.len(), lines.len());
+}
+
+#[test]
+fn compare_lists_words_counted_in_both_reports_with_citations() {
+    let workspace = indexed();
+    let comparison = workspace.json(&["compare", "1998-国务院", "2024-国务院", "-n", "50"]);
+    let export = workspace.ok(&["export"]);
+    let text_of = |doc: &str| -> String {
+        let mut seen = std::collections::HashSet::new();
+        let mut pieces = Vec::new();
+        for line in export.lines() {
+            let passage: Value = serde_json::from_str(line).unwrap();
+            if passage["doc"] != doc {
+                continue;
+            }
+            pieces.push(normalize_str(passage["text"].as_str().unwrap()));
+            let path: Vec<&str> = passage["section_path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect();
+            for depth in 1..=path.len() {
+                if seen.insert(path[..depth].join(" > ")) {
+                    pieces.push(normalize_str(path[depth - 1]));
+                }
+            }
+        }
+        pieces.join("\u{1}")
+    };
+    let (a, b) = (text_of("1998-国务院"), text_of("2024-国务院"));
+    for group in ["new", "gone", "rose", "fell"] {
+        let words = comparison[group].as_array().unwrap();
+        assert!(!words.is_empty(), "{group}");
+        for word in words {
+            let text = word["word"].as_str().unwrap();
+            assert_eq!(
+                word["count_a"],
+                a.matches(text).count() as u64,
+                "{group} {text}"
+            );
+            assert_eq!(
+                word["count_b"],
+                b.matches(text).count() as u64,
+                "{group} {text}"
+            );
+            let cited = workspace.get_json(word["citation"].as_str().unwrap());
+            assert!(
+                normalize_str(cited["text"].as_str().unwrap()).contains(text)
+                    || normalize_str(&cited["section_path"].to_string()).contains(text),
+                "{group} {text}: {cited}"
+            );
+        }
+        let keyness: Vec<f64> = words
+            .iter()
+            .map(|w| w["keyness"].as_f64().unwrap())
+            .collect();
+        assert!(
+            keyness.windows(2).all(|w| w[0] >= w[1]),
+            "{group} ranked by keyness"
+        );
+    }
+    assert!(comparison["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["count_a"] == 0));
+    assert!(comparison["gone"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["count_b"] == 0));
+    let stderr = workspace.fails(&["compare", "1998-国务", "2024-国务院"], 2);
+    assert!(
+        stderr.contains("similar ones are") && stderr.contains("1998-国务院"),
+        "{stderr}"
+    );
 }

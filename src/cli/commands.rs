@@ -7,13 +7,16 @@ use std::path::{Path, PathBuf};
 use super::progress::{print_build_report, ProgressDisplay};
 use super::text;
 use super::{
-    print, ExportArgs, ExportFormat, GetArgs, IndexArgs, ListArgs, SearchArgs, ServeArgs,
-    StatsArgs, DEFAULT_SEEDS,
+    print, CompareArgs, ExportArgs, ExportFormat, GetArgs, IndexArgs, KwicArgs, ListArgs,
+    SearchArgs, ServeArgs, StatsArgs, TrendArgs, DEFAULT_SEEDS,
 };
 use crate::error::{Error, Result};
 use crate::export;
 use crate::indexer;
 use crate::output::{DocumentList, Format, Outlines};
+use crate::search::compare::CompareRequest;
+use crate::search::kwic::KwicRequest;
+use crate::search::trend::{read_terms, BucketBy, TrendRequest};
 use crate::search::{Engine, Filters, Page, SearchRequest};
 
 /// `baogao index`
@@ -163,6 +166,57 @@ pub fn verify(args: StatsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let format = args.output.format()?;
     let verified = Engine::open(&args.index.dir)?.verify()?;
     print(out, format, &args.output, &verified, text::write_verified)?;
+    Ok(())
+}
+
+/// `baogao trend`
+pub fn trend(args: TrendArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let mut terms = args.terms.clone();
+    if let Some(file) = &args.terms_file {
+        terms.extend(read_terms(file)?);
+    }
+    let request = TrendRequest::new(&terms, args.filters, BucketBy::parse_list(&args.by)?)?;
+    let mut trend = open_or_build(&args.index.dir)?.trend(&request)?;
+    trend.show_rates = args.per.is_some();
+    print(out, format, &args.output, &trend, text::write_trend)?;
+    Ok(())
+}
+
+/// `baogao kwic`
+pub fn kwic(args: KwicArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let request = KwicRequest::new(
+        &args.term,
+        args.filters,
+        args.width,
+        args.sort,
+        args.limit,
+        args.offset,
+    )?;
+    let concordance = open_or_build(&args.index.dir)?.kwic(&request)?;
+    print(
+        out,
+        format,
+        &args.output,
+        &concordance,
+        text::write_concordance,
+    )?;
+    Ok(())
+}
+
+/// `baogao compare`
+pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let format = args.output.format()?;
+    let request = CompareRequest::new(&args.a, &args.b, args.limit, args.min_count)?;
+    let comparison = open_or_build(&args.index.dir)?.compare(&request)?;
+    print(
+        out,
+        format,
+        &args.output,
+        &comparison,
+        text::write_comparison,
+    )?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::output::{self, Format, Tabular};
+use crate::search::kwic::KwicSort;
 use crate::search::{Filters, Page, DEFAULT_LIMIT};
 
 /// Reports indexed when no path is given, and when a command finds no index.
@@ -52,6 +53,79 @@ pub enum Command {
     Stats(StatsArgs),
     /// Check the current index: every file against its checksum, every passage readable.
     Verify(StatsArgs),
+    /// Count terms per year, issuer or document, with where each first and last appears.
+    Trend(TrendArgs),
+    /// Concordance: every occurrence of a term with its context, aligned on the match.
+    Kwic(KwicArgs),
+    /// What changed between two reports: new, gone, rising and falling words.
+    Compare(CompareArgs),
+}
+
+/// `baogao trend`
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Terms to count (normalised as in search).
+    #[arg(required_unless_present = "terms_file")]
+    pub terms: Vec<String>,
+    /// More terms from a file, one a line (`#` starts a comment).
+    #[arg(long)]
+    pub terms_file: Option<PathBuf>,
+    /// Rows by year, issuer, doc, or several keys (issuer,year).
+    #[arg(long, default_value = "year")]
+    pub by: String,
+    /// `10k`: show occurrences per 10,000 characters in text and CSV (JSON has both).
+    #[arg(long, value_parser = ["10k"])]
+    pub per: Option<String>,
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao kwic`
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// The term (normalised as in search).
+    pub term: String,
+    /// Characters of context on each side (at most 200).
+    #[arg(long, default_value_t = crate::search::kwic::DEFAULT_WIDTH)]
+    pub width: usize,
+    /// Line order.
+    #[arg(long, value_enum, default_value_t = KwicSort::Doc)]
+    pub sort: KwicSort,
+    /// Lines to show (at most 1,000).
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: usize,
+    /// Lines to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[command(flatten)]
+    pub filters: Filters,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+/// `baogao compare`
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier report (a document id, as in citations).
+    pub a: String,
+    /// The later report.
+    pub b: String,
+    /// Words listed in each group (at most 500).
+    #[arg(long, short = 'n', default_value_t = crate::search::compare::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Leave out words that occur fewer times than this (in the two reports together).
+    #[arg(long, default_value_t = 2)]
+    pub min_count: u32,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub index: IndexArg,
 }
 
 /// `baogao index`
@@ -227,5 +301,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Export(args) => commands::export(args, out),
         Command::Stats(args) => commands::stats(args, out),
         Command::Verify(args) => commands::verify(args, out),
+        Command::Trend(args) => commands::trend(args, out),
+        Command::Kwic(args) => commands::kwic(args, out),
+        Command::Compare(args) => commands::compare(args, out),
     }
 }

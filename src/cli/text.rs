@@ -5,6 +5,9 @@ use std::io::{IsTerminal, Result, Write};
 
 use crate::indexer::SectionNode;
 use crate::output::{DocumentList, Outlines};
+use crate::search::compare::Comparison;
+use crate::search::kwic::Concordance;
+use crate::search::trend::Trend;
 use crate::search::{CitedText, SearchResults, Stats, Verified};
 
 /// ANSI styles on a terminal (unless NO_COLOR is set), nothing otherwise.
@@ -164,4 +167,196 @@ pub fn write_verified(out: &mut dyn Write, verified: &Verified) -> Result<()> {
         verified.documents,
         verified.passages
     )
+}
+
+/// Columns a terminal gives a character: two for CJK and full-width forms.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\u{1100}'..='\u{115F}'
+            | '\u{2E80}'..='\u{A4CF}'
+            | '\u{AC00}'..='\u{D7A3}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FF00}'..='\u{FF60}'
+            | '\u{FFE0}'..='\u{FFE6}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `text` padded with spaces to `width` columns, on the left or the right.
+fn pad(text: &str, width: usize, left: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(display_width(text)));
+    match left {
+        true => format!("{fill}{text}"),
+        false => format!("{text}{fill}"),
+    }
+}
+
+/// Width of the bars of a trend table, in block characters.
+const BAR_WIDTH: usize = 30;
+
+/// A bar of `value` out of `most`, in eighths of a block.
+fn bar(value: f64, most: f64) -> String {
+    if most <= 0.0 || value <= 0.0 {
+        return String::new();
+    }
+    let eighths = (value / most * (BAR_WIDTH * 8) as f64).round().max(1.0) as usize;
+    let mut bar = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
+    }
+    bar
+}
+
+/// A table of the buckets: keys, characters, each term's count (or rate), and a bar of the
+/// first term; then where each term first and last appears.
+pub fn write_trend(out: &mut dyn Write, trend: &Trend) -> Result<()> {
+    let value = |row: &crate::search::trend::TrendRow, term: &str| {
+        let count = row.counts.get(term).copied().unwrap_or_default();
+        match trend.show_rates {
+            true => count.per_10k,
+            false => count.occurrences as f64,
+        }
+    };
+    let first_term = trend.terms.first().map(String::as_str).unwrap_or_default();
+    let most = trend
+        .rows
+        .iter()
+        .map(|row| value(row, first_term))
+        .fold(0.0, f64::max);
+    let labels: Vec<String> = trend
+        .rows
+        .iter()
+        .map(|row| row.bucket.labels().join(" "))
+        .collect();
+    let key_width = labels
+        .iter()
+        .map(|l| display_width(l))
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let header: Vec<String> = trend.terms.iter().map(|term| pad(term, 10, true)).collect();
+    writeln!(
+        out,
+        "{}  {:>9}  {}",
+        pad(
+            &trend
+                .by
+                .iter()
+                .map(|k| format!("{k:?}").to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" "),
+            key_width,
+            false
+        ),
+        "chars",
+        header.join(" ")
+    )?;
+    for (row, label) in trend.rows.iter().zip(&labels) {
+        let cells: Vec<String> = trend
+            .terms
+            .iter()
+            .map(|term| {
+                let shown = value(row, term);
+                pad(
+                    &match trend.show_rates {
+                        true => format!("{shown:.2}"),
+                        false => format!("{shown:.0}"),
+                    },
+                    display_width(term).max(10),
+                    true,
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}  {:>9}  {}  {}",
+            pad(label, key_width, false),
+            row.chars,
+            cells.join(" "),
+            bar(value(row, first_term), most)
+        )?;
+    }
+    for term in &trend.terms {
+        match (trend.first.get(term), trend.last.get(term)) {
+            (Some(first), Some(last)) => writeln!(
+                out,
+                "{term}: first {} ({}), last {} ({})",
+                first.bucket.labels().join(" "),
+                first.citation,
+                last.bucket.labels().join(" "),
+                last.citation
+            )?,
+            _ => writeln!(out, "{term}: found nowhere")?,
+        }
+    }
+    Ok(())
+}
+
+/// The lines aligned on the match, with their citations.
+pub fn write_concordance(out: &mut dyn Write, concordance: &Concordance) -> Result<()> {
+    let shown = if concordance.lines.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", showing {}–{}",
+            concordance.offset + 1,
+            concordance.offset + concordance.lines.len()
+        )
+    };
+    writeln!(
+        out,
+        "{} occurrences of {}{shown} ({:.1} ms)",
+        concordance.total, concordance.term, concordance.took_ms
+    )?;
+    let citation_width = concordance
+        .lines
+        .iter()
+        .map(|l| display_width(&l.citation))
+        .max()
+        .unwrap_or(0);
+    let left_width = concordance
+        .lines
+        .iter()
+        .map(|l| display_width(&l.left))
+        .max()
+        .unwrap_or(0);
+    for line in &concordance.lines {
+        writeln!(
+            out,
+            "{}  {} 【{}】 {}",
+            pad(&line.citation, citation_width, false),
+            pad(&line.left, left_width, true),
+            line.matched,
+            line.right
+        )?;
+    }
+    Ok(())
+}
+
+/// The four groups, a word a line with its counts and citation.
+pub fn write_comparison(out: &mut dyn Write, comparison: &Comparison) -> Result<()> {
+    writeln!(
+        out,
+        "{} ({} chars) → {} ({} chars), {:.1} ms",
+        comparison.a, comparison.chars_a, comparison.b, comparison.chars_b, comparison.took_ms
+    )?;
+    for (group, words) in comparison.groups() {
+        writeln!(out)?;
+        writeln!(out, "{group} ({})", words.len())?;
+        for word in words {
+            writeln!(
+                out,
+                "  {}  {} → {}  G²={:.1}  {}",
+                pad(&word.word, 12, false),
+                word.count_a,
+                word.count_b,
+                word.keyness,
+                word.citation
+            )?;
+        }
+    }
+    Ok(())
 }

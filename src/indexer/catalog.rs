@@ -16,7 +16,12 @@ use crate::ingest::{Document, DocumentMeta};
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 10;
+pub const FORMAT: u32 = 11;
+
+/// Characters of `text` other than white space.
+fn visible_chars(text: &str) -> u64 {
+    text.chars().filter(|c| !c.is_whitespace()).count() as u64
+}
 
 /// The format version of a catalog file from its first bytes (`{"format":N,`), without parsing
 /// the rest: an index of another version is named as such before anything else is read.
@@ -50,6 +55,9 @@ pub struct CatalogDocument {
     /// Ordinal of the document's first passage; its passages follow consecutively.
     pub first_ordinal: u64,
     pub passages: usize,
+    /// Characters of its passages and heading titles, white space left out: what counts per
+    /// 10,000 characters divide by.
+    pub chars: u64,
     pub sections: Vec<CatalogSection>,
     /// Each passage's innermost section, derived from `sections` when the catalog is made.
     #[serde(skip)]
@@ -72,6 +80,9 @@ pub struct CatalogSection {
     /// Index of the section's first passage in its document: the section's passages are the
     /// `passages` consecutive ones from there.
     pub first_passage: usize,
+    /// Characters of its passages and of its own and its subsections' titles, white space left
+    /// out.
+    pub chars: u64,
 }
 
 impl CatalogSection {
@@ -149,10 +160,24 @@ impl CatalogDocument {
         let outline = &document.outline;
         let mut counts = vec![0usize; outline.sections.len()];
         let mut firsts: Vec<Option<usize>> = vec![None; outline.sections.len()];
+        let mut chars = vec![0u64; outline.sections.len()];
+        let mut document_chars = 0;
+        for (index, section) in outline.sections.iter().enumerate() {
+            let title = visible_chars(&section.title);
+            document_chars += title;
+            let mut current = Some(index);
+            while let Some(at) = current {
+                chars[at] += title;
+                current = outline.sections[at].parent;
+            }
+        }
         for (position, passage) in outline.passages.iter().enumerate() {
+            let text = visible_chars(&passage.text);
+            document_chars += text;
             let mut current = passage.section;
             while let Some(index) = current {
                 counts[index] += 1;
+                chars[index] += text;
                 firsts[index].get_or_insert(position);
                 current = outline.sections[index].parent;
             }
@@ -160,8 +185,8 @@ impl CatalogDocument {
         let sections = outline
             .sections
             .iter()
-            .zip(counts.into_iter().zip(firsts))
-            .map(|(section, (passages, first))| CatalogSection {
+            .zip(counts.into_iter().zip(firsts).zip(chars))
+            .map(|(section, ((passages, first), chars))| CatalogSection {
                 citation: format!("{}:{}", document.meta.id, section.locator),
                 level: section.level,
                 number: section.number,
@@ -170,6 +195,7 @@ impl CatalogDocument {
                 parent: section.parent,
                 passages,
                 first_passage: first.unwrap_or(0),
+                chars,
             })
             .collect();
         CatalogDocument {
@@ -177,6 +203,7 @@ impl CatalogDocument {
             hash: hash.to_string(),
             first_ordinal,
             passages: outline.passages.len(),
+            chars: document_chars,
             sections,
             innermost: Vec::new(),
         }
@@ -190,7 +217,7 @@ impl CatalogDocument {
     }
 
     /// Section `index` and the sections that contain it, from `index` up.
-    fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+    pub fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(index), |&i| {
             self.sections.get(i)?.parent.filter(|&parent| parent < i)
         })
@@ -299,6 +326,11 @@ impl Catalog {
     /// The document with id `id`.
     pub fn document(&self, id: &str) -> Option<&CatalogDocument> {
         self.positions.get(id).map(|&i| &self.documents[i])
+    }
+
+    /// The position of the document with id `id` among [`Catalog::documents`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.positions.get(id).copied()
     }
 
     /// Total number of passages.

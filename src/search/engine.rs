@@ -148,7 +148,7 @@ pub struct Engine {
     /// [`Engine::rescore`]).
     heading_titles: Vec<Vec<OnceLock<String>>>,
     /// The ordinal column of each segment: the reader never reloads, so its segments are fixed.
-    ordinals: OrdinalColumns,
+    pub(super) ordinals: OrdinalColumns,
     /// Decompresses the stored passage texts.
     pub(super) texts: TextCodec,
     /// Size of the generation on disk, measured once at open: a health check must not walk
@@ -439,15 +439,9 @@ impl Engine {
         let Some((position, passage)) = self.catalog.locate(ordinal) else {
             return Ok(0.0);
         };
-        let document = &self.catalog.documents()[position];
-        let titles = &self.heading_titles[position];
-        let path: Vec<&str> = document
+        let path: Vec<&str> = self.catalog.documents()[position]
             .heading_path(passage)
-            .map(|section| {
-                titles[section]
-                    .get_or_init(|| normalize_str(&document.sections[section].title))
-                    .as_str()
-            })
+            .map(|section| self.heading_title(position, section))
             .collect();
         let mut start = None;
         let mut named = 0;
@@ -467,6 +461,32 @@ impl Engine {
             }
         }
         Ok(named as f32 / parsed.required.len().max(1) as f32)
+    }
+
+    /// Heading `section` of the catalog's document at `document`, normalised as the index holds
+    /// it (once, on first use).
+    pub(super) fn heading_title(&self, document: usize, section: usize) -> &str {
+        self.heading_titles[document][section].get_or_init(|| {
+            normalize_str(&self.catalog.documents()[document].sections[section].title)
+        })
+    }
+
+    /// Where the text of passage `passage` of the document at `document` starts in its gram
+    /// field: after the titles of its headings.
+    pub(super) fn text_start(&self, document: usize, passage: usize) -> u32 {
+        text_start(
+            self.catalog.documents()[document]
+                .heading_path(passage)
+                .map(|section| self.heading_title(document, section)),
+        )
+    }
+
+    /// An I/O error reading `what` of this engine's generation.
+    pub(super) fn read_error(&self, what: &str, cause: std::io::Error) -> Error {
+        Error::io(
+            format!("cannot read {what} in {}", self.generation.display()),
+            cause,
+        )
     }
 
     /// The boosts of the second phase: the query's words where jieba cut them from the text, and

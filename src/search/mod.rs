@@ -2,15 +2,19 @@
 //! passages, the passages behind citations, and snippets.
 
 mod char_query;
+pub mod compare;
+pub mod counting;
 pub mod engine;
 pub mod filters;
 mod first_phase;
 mod headings;
+pub mod kwic;
 pub mod passages;
 pub mod query;
 pub mod request;
 pub mod sections;
 pub mod snippet;
+pub mod trend;
 pub mod verify;
 
 pub use engine::{Engine, Hit, Interpretation, MatchMode, Matching, SearchResults, Stats};

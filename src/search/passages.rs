@@ -134,20 +134,27 @@ impl Engine {
         let Some(ordinal) = ordinal else {
             return Ok(None);
         };
+        let passage = self.passage_at(searcher, ordinal)?;
+        Ok(passage
+            .filter(|passage| passage.doc == doc)
+            .map(|passage| passage.citation))
+    }
+
+    /// The passage at `ordinal`, if there is one.
+    pub(super) fn passage_at(&self, searcher: &Searcher, ordinal: u64) -> Result<Option<Passage>> {
         let query = TermQuery::new(
             Term::from_field_u64(self.fields.ordinal, ordinal),
             IndexRecordOption::Basic,
         );
         let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = found.first() else {
-            return Ok(None);
-        };
-        let passage = self.stored_passage(&searcher.doc(*address)?)?;
-        Ok((passage.doc == doc).then_some(passage.citation))
+        match found.first() {
+            Some((_, address)) => Ok(Some(self.stored_passage(&searcher.doc(*address)?)?)),
+            None => Ok(None),
+        }
     }
 
     /// All passages `query` matches, with their ordinals, in document order.
-    fn passages_matching(
+    pub(super) fn passages_matching(
         &self,
         searcher: &Searcher,
         query: &dyn Query,

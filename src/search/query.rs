@@ -175,6 +175,19 @@ pub fn parse_query(query: &str) -> Result<ParsedQuery> {
     Ok(parsed)
 }
 
+/// A term to count (`baogao trend`, `kwic`), normalised as a query term is; an error names the
+/// term and says what is wrong with it.
+pub fn normalize_term(text: &str) -> Result<String> {
+    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(Error::BadArgument(format!(
+            "bad term {text:?}: it holds a control character"
+        )));
+    }
+    normalized_term(text, true)
+        .map(|term| term.text)
+        .map_err(|reason| Error::BadArgument(format!("bad term {text:?}: {reason}")))
+}
+
 fn normalized_term(text: &str, phrase: bool) -> std::result::Result<QueryTerm, String> {
     let normalized = normalize_str(text);
     if normalized.is_empty() {

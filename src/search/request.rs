@@ -23,17 +23,23 @@ pub struct Page {
 }
 
 impl Page {
-    /// `limit` hits after the first `offset`; an error names the bound that is passed.
+    /// `limit` hits after the first `offset`, within [`MAX_LIMIT`] and [`MAX_RESULT_WINDOW`];
+    /// an error names the bound that is passed.
     pub fn new(limit: usize, offset: usize) -> Result<Page> {
-        if limit > MAX_LIMIT {
+        Page::bounded(limit, offset, MAX_LIMIT, MAX_RESULT_WINDOW)
+    }
+
+    /// `limit` items after the first `offset`, at most `most` at once and `window` deep.
+    pub fn bounded(limit: usize, offset: usize, most: usize, window: usize) -> Result<Page> {
+        if limit > most {
             return Err(Error::BadArgument(format!(
-                "limit {limit} is too large; at most {MAX_LIMIT} hits are returned at once (use --offset to page)"
+                "limit {limit} is too large; at most {most} are returned at once (use --offset to page)"
             )));
         }
         match offset.checked_add(limit) {
-            Some(end) if end <= MAX_RESULT_WINDOW => Ok(Page { limit, offset }),
+            Some(end) if end <= window => Ok(Page { limit, offset }),
             _ => Err(Error::BadArgument(format!(
-                "offset {offset} is too deep: offset + limit may be at most {MAX_RESULT_WINDOW}; \
+                "offset {offset} is too deep: offset + limit may be at most {window}; \
                  narrow the search with filters instead"
             ))),
         }

@@ -1,0 +1,257 @@
+//! Exact counts of a term: every verbatim occurrence (non-overlapping, as `str::matches` counts)
+//! in the passage texts that the term matches, and in each heading title once (a heading is text
+//! of the report too, but it is not counted again for every passage below it).
+//!
+//! Counting uses the index: the matching step finds the passages; in each, the positions of the
+//! term's bigrams give its occurrences, and those before the passage's text start are in its
+//! headings, which the catalog counts instead. Only a term whose bigrams leave a character
+//! uncovered (one character, or two marks in a row) reads the stored texts, of the matching
+//! passages alone.
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::EnableScoring;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentReader, TantivyDocument, TERMINATED};
+
+use super::engine::Engine;
+use super::filters::{select_documents, Filters};
+use super::headings::bigrams;
+use super::query::{ParsedQuery, QueryTerm};
+use super::sections::resolve_sections;
+use crate::analysis::normalize::{is_word_char, normalize_str};
+use crate::error::Result;
+
+/// Where a term occurs, and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The document's position in the catalog.
+    pub document: usize,
+    /// The passage's ordinal; for a heading, the ordinal of the section's first passage.
+    pub ordinal: u64,
+    /// The heading (its index in the document's sections), or `None` for passage text.
+    pub heading: Option<usize>,
+    /// Non-overlapping occurrences there.
+    pub count: u32,
+}
+
+/// Non-overlapping occurrences of `term` in `text`, as `str::matches` counts them.
+pub fn count_in(text: &str, term: &str) -> u32 {
+    if term.is_empty() {
+        return 0;
+    }
+    text.matches(term).count() as u32
+}
+
+/// Whether the bigrams of `term` (normalised, starting with a word character) cover every one of
+/// its characters, so that their positions alone find it: each character belongs to a bigram that
+/// starts with a word character.
+fn bigrams_cover(term: &str) -> bool {
+    let chars: Vec<char> = term.chars().collect();
+    chars.len() >= 2
+        && is_word_char(chars[0])
+        && (1..chars.len())
+            .all(|i| is_word_char(chars[i - 1]) || (is_word_char(chars[i]) && i + 1 < chars.len()))
+}
+
+/// The positions of one term's bigrams in one segment.
+struct TermPositions {
+    offsets: Vec<u32>,
+    postings: Vec<SegmentPostings>,
+    buffers: Vec<Vec<u32>>,
+    length: u32,
+}
+
+impl TermPositions {
+    /// The term's bigrams in `segment`, or `None` when one of them is not there.
+    fn open(segment: &SegmentReader, engine: &Engine, term: &str) -> Result<Option<TermPositions>> {
+        let inverted = segment.inverted_index(engine.fields.grams)?;
+        let (mut offsets, mut postings) = (Vec::new(), Vec::new());
+        for (offset, bigram) in bigrams(engine.fields.grams, term) {
+            let read = inverted.read_postings(&bigram, IndexRecordOption::WithFreqsAndPositions);
+            match read.map_err(|e| engine.read_error("the positions of a term", e))? {
+                Some(found) => {
+                    offsets.push(offset);
+                    postings.push(found);
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(TermPositions {
+            buffers: vec![Vec::new(); postings.len()],
+            offsets,
+            postings,
+            length: term.chars().count() as u32,
+        }))
+    }
+
+    /// Non-overlapping occurrences in `doc` at or after position `text_start`; docs must come in
+    /// increasing order.
+    fn count_in_text(&mut self, doc: DocId, text_start: u32) -> u32 {
+        for (posting, buffer) in self.postings.iter_mut().zip(&mut self.buffers) {
+            if posting.doc() > doc || posting.seek(doc) != doc {
+                return 0;
+            }
+            posting.positions(buffer);
+        }
+        let (first, others) = self.buffers.split_first().expect("a term has bigrams");
+        let mut count = 0;
+        let mut free_from = text_start;
+        for &start in first {
+            let whole = others
+                .iter()
+                .zip(&self.offsets[1..])
+                .all(|(positions, offset)| positions.binary_search(&(start + offset)).is_ok());
+            if start >= free_from && whole {
+                count += 1;
+                free_from = start + self.length;
+            }
+        }
+        count
+    }
+}
+
+impl Engine {
+    /// Every occurrence of `term` (normalised) in what `filters` select: passage texts, then
+    /// heading titles, each in document order.
+    pub fn occurrences(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
+        let mut found = self.occurrences_in_passages(term, filters)?;
+        found.extend(self.occurrences_in_headings(term, filters)?);
+        Ok(found)
+    }
+
+    fn occurrences_in_passages(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
+        let searcher = self.searcher();
+        let parsed = ParsedQuery {
+            required: vec![vec![QueryTerm {
+                text: term.to_string(),
+                phrase: true,
+            }]],
+            excluded: Vec::new(),
+        };
+        let matching = self.matching(&searcher, &parsed, filters)?;
+        let weight = matching
+            .query
+            .weight(EnableScoring::disabled_from_searcher(&searcher))?;
+        let positional = bigrams_cover(term);
+        let mut found = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let mut positions = match positional {
+                true => match TermPositions::open(segment, self, term)? {
+                    Some(positions) => Some(positions),
+                    None => continue,
+                },
+                false => None,
+            };
+            let store = match positional {
+                true => None,
+                false => Some(
+                    segment
+                        .get_store_reader(64)
+                        .map_err(|e| self.read_error("the stored passages", e))?,
+                ),
+            };
+            let ordinals = &self.ordinals[segment_ord];
+            let alive = segment.alive_bitset();
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    let ordinal = ordinals.get_val(doc);
+                    if let Some((document, passage)) = self.catalog.locate(ordinal) {
+                        let count = match (&mut positions, &store) {
+                            (Some(positions), _) => {
+                                positions.count_in_text(doc, self.text_start(document, passage))
+                            }
+                            (None, Some(store)) => {
+                                let stored: TantivyDocument = store.get(doc)?;
+                                count_in(&normalize_str(&self.stored_passage(&stored)?.text), term)
+                            }
+                            (None, None) => 0,
+                        };
+                        if count > 0 {
+                            found.push(Occurrence {
+                                document,
+                                ordinal,
+                                heading: None,
+                                count,
+                            });
+                        }
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        found.sort_by_key(|occurrence| occurrence.ordinal);
+        Ok(found)
+    }
+
+    /// Occurrences in the heading titles of the selected documents (and, with a section filter,
+    /// of the sections it names and those inside them), each title counted once.
+    fn occurrences_in_headings(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
+        let documents = select_documents(&self.catalog, filters)?;
+        let named: Option<Vec<(usize, usize)>> = match &filters.section {
+            None => None,
+            Some(spec) => Some(
+                resolve_sections(spec, &documents)?
+                    .into_iter()
+                    .filter_map(|(document, section)| {
+                        Some((
+                            self.catalog.position(&document.meta.id)?,
+                            document.index_of(section)?,
+                        ))
+                    })
+                    .collect(),
+            ),
+        };
+        let mut found = Vec::new();
+        for document in documents {
+            let Some(position) = self.catalog.position(&document.meta.id) else {
+                continue;
+            };
+            for (index, section) in document.sections.iter().enumerate() {
+                let selected = named.as_ref().is_none_or(|named| {
+                    document
+                        .ancestors(index)
+                        .any(|ancestor| named.contains(&(position, ancestor)))
+                });
+                if !selected {
+                    continue;
+                }
+                let count = count_in(self.heading_title(position, index), term);
+                if count > 0 {
+                    found.push(Occurrence {
+                        document: position,
+                        ordinal: document.first_ordinal + section.first_passage as u64,
+                        heading: Some(index),
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_do_not_overlap() {
+        assert_eq!(count_in("发展发展发展", "发展"), 3);
+        assert_eq!(count_in("aaaa", "aa"), 2);
+        assert_eq!(count_in("高质量发展", "质量"), 1);
+        assert_eq!(count_in("", "水"), 0);
+    }
+
+    #[test]
+    fn bigrams_cover_words_numbers_and_single_marks_only() {
+        assert!(bigrams_cover("发展"));
+        assert!(bigrams_cover("14.2%"));
+        assert!(bigrams_cover("发展,改革"));
+        assert!(!bigrams_cover("水"));
+        // The second of two marks in a row, and a character after it, belong to no bigram.
+        assert!(!bigrams_cover("a……b"));
+        assert!(!bigrams_cover("发展。。"));
+    }
+}
