@@ -364,6 +364,71 @@ async fn assets_are_served_from_the_binary() {
     assert!(js.contains("fragment=1"));
 }
 
+// ---- Analysis endpoints ----
+
+#[tokio::test]
+async fn trend_kwic_and_compare_answer_as_the_cli_does() {
+    let app = App::seed();
+    let (status, trend) = app.json("/api/trend?terms=华勤,招商引資&by=year").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(trend["terms"], serde_json::json!(["华勤", "招商引资"]));
+    assert_eq!(trend["rows"][0]["bucket"]["year"], 2024);
+    assert_eq!(trend["rows"][0]["counts"]["华勤"]["occurrences"], 2);
+    assert_eq!(trend["first"]["华勤"]["citation"], "gxq-2024:1.1");
+
+    let (status, kwic) = app.json("/api/kwic?term=华勤&width=4").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kwic["total"], 2);
+    assert_eq!(kwic["lines"][0]["match"], "华勤");
+    assert_eq!(kwic["lines"][0]["citation"], "gxq-2024:1.1");
+
+    let (status, _, csv) = app.get("/api/kwic?term=华勤&format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["citation", "left", "match", "right"]
+    );
+    assert_eq!(reader.records().count(), 2);
+    let response = app
+        .router()
+        .oneshot(
+            Request::get(encode("/api/trend?terms=华勤&format=csv&bom=1"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"trend.csv\""
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.starts_with(b"\xEF\xBB\xBFyear,chars,"));
+
+    let (status, compared) = app.json("/api/compare?a=gxq-2024&b=gxq-2024").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(compared["new"], serde_json::json!([]));
+    for (path, message) in [
+        (
+            "/api/compare?a=gxq-2023&b=gxq-2024",
+            "similar ones are gxq-2024",
+        ),
+        ("/api/trend?terms=", "at least one term"),
+        ("/api/trend?terms=华勤&by=month", "bad --by"),
+        ("/api/kwic?term=华勤&sort=up", "sort must be"),
+        ("/api/kwic?term=华勤&width=500", "too wide"),
+        ("/api/kwic?term=华勤&format=xml", "format must be"),
+    ] {
+        let (status, body) = app.json(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            body["error"].as_str().unwrap().contains(message),
+            "{path}: {body}"
+        );
+    }
+}
+
 // ---- Hostile and unlucky requests ----
 
 #[tokio::test]

@@ -12,7 +12,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use crate::error::Error;
-use crate::output::{DocumentList, Outlines};
+use crate::output::{self, DocumentList, Outlines, Tabular};
+use crate::search::compare::{self, CompareRequest};
+use crate::search::kwic::{self, KwicRequest, KwicSort};
+use crate::search::trend::{BucketBy, TrendRequest};
 use crate::search::{CitedText, Filters, Page, SearchRequest, SearchResults, DEFAULT_LIMIT};
 
 /// An error answer: a status and a message for the client. Server-side failures get a generic
@@ -187,4 +190,172 @@ pub async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
         "documents": stats.documents,
         "passages": stats.passages,
     }))
+}
+
+/// How an analysis endpoint answers: JSON by default, `format=csv` for a CSV download (with a
+/// byte-order mark for Excel when `bom=1`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Download {
+    pub format: Option<String>,
+    pub bom: Option<String>,
+}
+
+impl Download {
+    /// `value` as JSON, or as CSV named `name`.csv.
+    fn answer<V: Tabular>(&self, value: &V, name: &str) -> Result<Response, ApiError> {
+        match present(&self.format) {
+            None | Some("json") => Ok(Json(value).into_response()),
+            Some("csv") => {
+                let mut csv = Vec::new();
+                output::write_csv(&mut csv, value, present(&self.bom) == Some("1"))
+                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+                Ok((
+                    [
+                        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            format!("attachment; filename=\"{name}.csv\""),
+                        ),
+                    ],
+                    csv,
+                )
+                    .into_response())
+            }
+            Some(other) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("format must be json or csv, not {other:?}"),
+            )),
+        }
+    }
+}
+
+/// Parameters of `/api/trend`.
+#[derive(Debug, Default, Deserialize)]
+pub struct TrendParams {
+    /// Terms separated by commas or spaces.
+    pub terms: Option<String>,
+    #[serde(flatten)]
+    pub filters: Filters,
+    pub by: Option<String>,
+    /// `10k`: CSV columns carry rates per 10,000 characters.
+    pub per: Option<String>,
+    #[serde(flatten)]
+    pub download: Download,
+}
+
+impl TrendParams {
+    /// The trend these parameters ask for.
+    pub fn to_request(&self) -> Result<TrendRequest, ApiError> {
+        let terms: Vec<String> = present(&self.terms)
+            .unwrap_or_default()
+            .split([',', '，', ' ', '\u{3000}'])
+            .filter(|term| !term.is_empty())
+            .map(str::to_string)
+            .collect();
+        let by = BucketBy::parse_list(present(&self.by).unwrap_or("year"))?;
+        Ok(TrendRequest::new(&terms, self.filters.clone(), by)?)
+    }
+}
+
+/// `GET /api/trend?terms=&by=&per=&format=` and the filters: as `baogao trend`.
+pub async fn trend(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let answer = async {
+        let params: TrendParams = parse_params(raw.as_deref())?;
+        let request = params.to_request()?;
+        let mut trend = state.run(move |engine| Ok(engine.trend(&request)?)).await?;
+        trend.show_rates = present(&params.per) == Some("10k");
+        params.download.answer(&trend, "trend")
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Parameters of `/api/kwic`.
+#[derive(Debug, Default, Deserialize)]
+pub struct KwicParams {
+    pub term: Option<String>,
+    #[serde(flatten)]
+    pub filters: Filters,
+    pub width: Option<String>,
+    pub sort: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    #[serde(flatten)]
+    pub download: Download,
+}
+
+impl KwicParams {
+    /// The concordance these parameters ask for.
+    pub fn to_request(&self) -> Result<KwicRequest, ApiError> {
+        let term = present(&self.term)
+            .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing parameter term"))?;
+        let sort = match present(&self.sort) {
+            None | Some("doc") => KwicSort::Doc,
+            Some("left") => KwicSort::Left,
+            Some("right") => KwicSort::Right,
+            Some(other) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("sort must be doc, left or right, not {other:?}"),
+                ))
+            }
+        };
+        Ok(KwicRequest::new(
+            term,
+            self.filters.clone(),
+            number("width", &self.width)?.unwrap_or(kwic::DEFAULT_WIDTH),
+            sort,
+            number("limit", &self.limit)?.unwrap_or(50),
+            number("offset", &self.offset)?.unwrap_or(0),
+        )?)
+    }
+}
+
+/// `GET /api/kwic?term=&width=&sort=&limit=&offset=&format=` and the filters: as `baogao kwic`.
+pub async fn kwic(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let answer = async {
+        let params: KwicParams = parse_params(raw.as_deref())?;
+        let request = params.to_request()?;
+        let concordance = state.run(move |engine| Ok(engine.kwic(&request)?)).await?;
+        params.download.answer(&concordance, "kwic")
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Parameters of `/api/compare`.
+#[derive(Debug, Default, Deserialize)]
+pub struct CompareParams {
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub limit: Option<String>,
+    pub min_count: Option<String>,
+    #[serde(flatten)]
+    pub download: Download,
+}
+
+impl CompareParams {
+    /// The comparison these parameters ask for.
+    pub fn to_request(&self) -> Result<CompareRequest, ApiError> {
+        let missing = |name: &str| {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("missing parameter {name}"))
+        };
+        Ok(CompareRequest::new(
+            present(&self.a).ok_or_else(|| missing("a"))?,
+            present(&self.b).ok_or_else(|| missing("b"))?,
+            number("limit", &self.limit)?.unwrap_or(compare::DEFAULT_LIMIT),
+            number("min_count", &self.min_count)?.unwrap_or(2),
+        )?)
+    }
+}
+
+/// `GET /api/compare?a=&b=&limit=&min_count=&format=`: as `baogao compare`.
+pub async fn compare(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let answer = async {
+        let params: CompareParams = parse_params(raw.as_deref())?;
+        let request = params.to_request()?;
+        let comparison = state
+            .run(move |engine| Ok(engine.compare(&request)?))
+            .await?;
+        params.download.answer(&comparison, "compare")
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -130,6 +130,9 @@ pub fn router(state: AppState) -> Router {
             .route("/api/passages/{citation}", get(api::passage))
             .route("/api/sections", get(api::sections))
             .route("/api/docs", get(api::docs))
+            .route("/api/trend", get(api::trend))
+            .route("/api/kwic", get(api::kwic))
+            .route("/api/compare", get(api::compare))
             .route("/healthz", get(api::health))
             .fallback(not_found)
             .with_state(state),
