@@ -111,7 +111,8 @@ for i in $(seq "$swaps"); do
 done
 kill -INT "$load" 2>/dev/null || true
 wait "$load" 2>/dev/null || true
-sleep 1
+# Let the last requests on the replaced generations finish.
+sleep 5
 echo "after $swapped swaps served: $(measure)"
 echo "| concurrency | requests/s | p50 | p99 | statuses | socket errors |"
 echo "|---|---|---|---|---|---|"

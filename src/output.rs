@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::indexer::{DocumentOutline, SectionNode};
 use crate::search::compare::Comparison;
 use crate::search::kwic::{Concordance, KwicLine};
+use crate::search::reference::ReferenceStyle;
 use crate::search::trend::{Trend, TrendRow};
 use crate::search::{CitedText, Hit, SearchResults, Stats, Verified};
 
@@ -28,6 +29,25 @@ pub enum Format {
     Ndjson,
     /// A table with a header row.
     Csv,
+    /// A GB/T 7714-2015 reference (`get` only).
+    Gbt7714,
+    /// A RIS reference for EndNote and Zotero (`get` only).
+    Ris,
+    /// A CSL-JSON reference (`get` only).
+    #[serde(rename = "csl-json")]
+    CslJson,
+}
+
+impl Format {
+    /// The reference style this format asks for, if it is one.
+    pub fn reference_style(self) -> Option<ReferenceStyle> {
+        match self {
+            Format::Gbt7714 => Some(ReferenceStyle::Gbt7714),
+            Format::Ris => Some(ReferenceStyle::Ris),
+            Format::CslJson => Some(ReferenceStyle::CslJson),
+            Format::Text | Format::Json | Format::Ndjson | Format::Csv => None,
+        }
+    }
 }
 
 /// A result that reads as a table (CSV) and as a list of JSON lines (NDJSON).

@@ -1018,3 +1018,41 @@ fn compare_lists_words_counted_in_both_reports_with_citations() {
         "{stderr}"
     );
 }
+
+#[test]
+fn get_writes_the_reference_of_a_cited_report_in_three_styles() {
+    let workspace = indexed();
+    // An online report: [R/OL], its URL and the day of access.
+    let gbt = workspace.ok(&["get", "1979-浙江省:1", "--format", "gbt7714"]);
+    assert!(gbt.starts_with("浙江省. "), "{gbt}");
+    assert!(gbt.contains("[R/OL]. 1979: 1979-浙江省:1["), "{gbt}");
+    assert!(
+        gbt.trim_end()
+            .ends_with("https://www.zj.gov.cn/art/1979/5/29/art_1229019379_1214.html."),
+        "{gbt}"
+    );
+    // Without a source: [R].
+    let gbt = workspace.ok(&["get", "2024-国务院:1", "--format", "gbt7714"]);
+    assert_eq!(
+        gbt.trim_end(),
+        "国务院. 政府工作报告[R]. 2024: 2024-国务院:1."
+    );
+    let ris = workspace.ok(&["get", "1979-浙江省:1", "--format", "ris"]);
+    for tag in [
+        "TY  - RPRT",
+        "AU  - 浙江省",
+        "PY  - 1979",
+        "UR  - https://www.zj.gov.cn/",
+        "ER  - ",
+    ] {
+        assert!(ris.contains(tag), "{tag}: {ris}");
+    }
+    let csl: Value =
+        serde_json::from_str(&workspace.ok(&["get", "2024-国务院:1", "--format", "csl-json"]))
+            .unwrap();
+    assert_eq!(csl[0]["type"], "report");
+    assert_eq!(csl[0]["title"], "政府工作报告");
+    assert_eq!(csl[0]["locator"], "2024-国务院:1");
+    let stderr = workspace.fails(&["search", "发展", "--format", "ris"], 2);
+    assert!(stderr.contains("use it with `baogao get`"), "{stderr}");
+}

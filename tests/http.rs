@@ -406,6 +406,15 @@ async fn trend_kwic_and_compare_answer_as_the_cli_does() {
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(body.starts_with(b"\xEF\xBB\xBFyear,chars,"));
 
+    let (status, content_type, ris) = app.get("/api/passages/gxq-2024:2.1?format=ris").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("application/x-research-info-systems"));
+    assert!(ris.contains("TI  - 河源国家高新区2024年工作总结"), "{ris}");
+    let (_, _, page) = app.get("/p/gxq-2024:2.1").await;
+    assert!(
+        page.contains("河源国家高新区. 河源国家高新区2024年工作总结[R]. 2024: gxq-2024:2.1."),
+        "{page}"
+    );
     let (status, compared) = app.json("/api/compare?a=gxq-2024&b=gxq-2024").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(compared["new"], serde_json::json!([]));

@@ -16,6 +16,7 @@ use crate::indexer;
 use crate::output::{DocumentList, Format, Outlines};
 use crate::search::compare::CompareRequest;
 use crate::search::kwic::KwicRequest;
+use crate::search::reference::ReferenceStyle;
 use crate::search::trend::{read_terms, BucketBy, TrendRequest};
 use crate::search::{Engine, Filters, Page, SearchRequest};
 
@@ -86,8 +87,16 @@ fn search_batch(
 
 /// `baogao get`
 pub fn get(args: GetArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let format = args.output.format()?;
-    let cited = open_or_build(&args.index.dir)?.get(&args.citation)?;
+    let format = args.output.format_or_reference()?;
+    let engine = open_or_build(&args.index.dir)?;
+    if let Some(style) = format.reference_style() {
+        write!(out, "{}", engine.reference(&args.citation, style)?)?;
+        if style == ReferenceStyle::Gbt7714 {
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let cited = engine.get(&args.citation)?;
     print(out, format, &args.output, &cited, text::write_cited)?;
     Ok(())
 }

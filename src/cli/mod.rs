@@ -13,7 +13,7 @@ mod text;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::output::{self, Format, Tabular};
@@ -261,8 +261,22 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The format asked for, checked: `--bom` only goes with CSV.
+    /// The format asked for, checked: `--bom` only goes with CSV, references only with `get`.
     pub fn format(&self) -> Result<Format> {
+        let format = self.format_or_reference()?;
+        if format.reference_style().is_some() {
+            return Err(Error::BadArgument(format!(
+                "--format {} is a reference to a cited passage: use it with `baogao get`",
+                format
+                    .to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string())
+            )));
+        }
+        Ok(format)
+    }
+
+    /// The format asked for, references included (for `get`).
+    pub fn format_or_reference(&self) -> Result<Format> {
         let format = if self.json { Format::Json } else { self.format };
         if self.bom && format != Format::Csv {
             return Err(Error::BadArgument(
@@ -286,6 +300,10 @@ fn print<V: Tabular>(
         Format::Json => output::write_json(out, value),
         Format::Ndjson => output::write_ndjson(out, value),
         Format::Csv => output::write_csv(out, value, output.bom),
+        // `OutputArgs::format` refuses these before any work; `get` writes references itself.
+        Format::Gbt7714 | Format::Ris | Format::CslJson => Err(std::io::Error::other(
+            "a reference format is for `baogao get` only",
+        )),
     }
 }
 

@@ -15,8 +15,9 @@ use crate::error::Error;
 use crate::output::{self, DocumentList, Outlines, Tabular};
 use crate::search::compare::{self, CompareRequest};
 use crate::search::kwic::{self, KwicRequest, KwicSort};
+use crate::search::reference::ReferenceStyle;
 use crate::search::trend::{BucketBy, TrendRequest};
-use crate::search::{CitedText, Filters, Page, SearchRequest, SearchResults, DEFAULT_LIMIT};
+use crate::search::{Filters, Page, SearchRequest, SearchResults, DEFAULT_LIMIT};
 
 /// An error answer: a status and a message for the client. Server-side failures get a generic
 /// message; their details go to the log only.
@@ -144,16 +145,47 @@ pub async fn search(
     Ok(Json(results))
 }
 
-/// `GET /api/passages/{citation}`: the passage (or section) with its neighbours' citations.
+#[derive(Debug, Default, Deserialize)]
+struct PassageParams {
+    /// `gbt7714`, `ris` or `csl-json`: the report's reference instead of the passage.
+    format: Option<String>,
+}
+
+/// `GET /api/passages/{citation}`: the passage (or section) with its neighbours' citations;
+/// `?format=gbt7714|ris|csl-json`: the reference of its report, as `get --format`.
 pub async fn passage(
     State(state): State<AppState>,
     citation: Result<Path<String>, PathRejection>,
-) -> Result<Json<CitedText>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let Path(citation) =
         citation.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    Ok(Json(
-        state.run(move |engine| Ok(engine.get(&citation)?)).await?,
-    ))
+    let params: PassageParams = parse_params(raw.as_deref())?;
+    let style = match present(&params.format) {
+        None | Some("json") => None,
+        Some("gbt7714") => Some(ReferenceStyle::Gbt7714),
+        Some("ris") => Some(ReferenceStyle::Ris),
+        Some("csl-json") => Some(ReferenceStyle::CslJson),
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("format must be json, gbt7714, ris or csl-json, not {other:?}"),
+            ))
+        }
+    };
+    let Some(style) = style else {
+        let cited = state.run(move |engine| Ok(engine.get(&citation)?)).await?;
+        return Ok(Json(cited).into_response());
+    };
+    let reference = state
+        .run(move |engine| Ok(engine.reference(&citation, style)?))
+        .await?;
+    let content_type = match style {
+        ReferenceStyle::CslJson => "application/vnd.citationstyles.csl+json",
+        ReferenceStyle::Ris => "application/x-research-info-systems; charset=utf-8",
+        ReferenceStyle::Gbt7714 => "text/plain; charset=utf-8",
+    };
+    Ok(([(header::CONTENT_TYPE, content_type)], reference).into_response())
 }
 
 /// `GET /api/sections?doc=&year=&issuer=&section=`: outline trees with citations and passage

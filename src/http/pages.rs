@@ -12,6 +12,7 @@ use super::api::{parse_params, present, ApiError, SearchParams};
 use super::views::{self, FormChoices, Pager};
 use super::AppState;
 use crate::indexer::CatalogDocument;
+use crate::search::reference::ReferenceStyle;
 use crate::search::{Engine, SearchRequest, SearchResults};
 
 const STYLE: &str = include_str!("assets/style.css");
@@ -102,10 +103,13 @@ fn busy_page(error: ApiError) -> Response {
 pub async fn passage_page(State(state): State<AppState>, Path(citation): Path<String>) -> Response {
     state
         .run(move |engine| {
-            Ok(match engine.get(&citation) {
-                Ok(cited) => page(
+            let found = engine.get(&citation).and_then(|cited| {
+                Ok((cited, engine.reference(&citation, ReferenceStyle::Gbt7714)?))
+            });
+            Ok(match found {
+                Ok((cited, reference)) => page(
                     &format!("{} · 报告检索", cited.passage.citation),
-                    views::passage(&cited),
+                    views::passage(&cited, &reference),
                 )
                 .into_response(),
                 Err(error) => error_page(engine, &SearchParams::default(), error.into()),

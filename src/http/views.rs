@@ -175,8 +175,9 @@ pub fn error_block(message: &str) -> Markup {
     html! { p.error { (message) } }
 }
 
-/// The cited passage in context: breadcrumb, text, copy button, previous and next.
-pub fn passage(cited: &CitedText) -> Markup {
+/// The cited passage in context: breadcrumb, text, copy buttons (the quote, and the report's
+/// GB/T 7714 reference with links to RIS and CSL-JSON), previous and next.
+pub fn passage(cited: &CitedText, reference: &str) -> Markup {
     let passage = &cited.passage;
     let quote = format!("{} —— {}", passage.text, passage.citation);
     html! {
@@ -192,6 +193,16 @@ pub fn passage(cited: &CitedText) -> Markup {
             p {
                 button.copy type="button" data-copy=(quote) { "复制引用" }
                 span.copied hidden { "已复制" }
+            }
+            p.reference {
+                span #reference { (reference) }
+                " "
+                button.copy type="button" data-copy=(reference) { "复制参考文献" }
+                span.copied hidden { "已复制" }
+                " "
+                a href={ "/api/passages/" (path_segment(&passage.citation)) "?format=ris" } { "RIS" }
+                " "
+                a href={ "/api/passages/" (path_segment(&passage.citation)) "?format=csl-json" } { "CSL-JSON" }
             }
             nav.walk {
                 @if let Some(previous) = &cited.previous {

@@ -32,6 +32,9 @@ pub struct DocumentMeta {
     pub year: Option<u32>,
     /// The file it was read from, as given on the command line.
     pub source: PathBuf,
+    /// Where the report was published online, from the file's front matter (`source:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl DocumentMeta {
@@ -79,6 +82,7 @@ impl DocumentMeta {
             issuer,
             year,
             source: path.to_path_buf(),
+            url: front.url.clone(),
         }
     }
 }
@@ -190,6 +194,8 @@ pub struct FrontMatter {
     pub year: Option<u32>,
     pub issuer: Option<String>,
     pub id: Option<String>,
+    /// Where the report was published online (`source:`).
+    pub url: Option<String>,
     /// Char offset where the body starts (0 without front matter).
     pub body_start: usize,
 }
@@ -224,6 +230,7 @@ impl FrontMatter {
                     "year" => front.year = value.parse().ok(),
                     "id" if !value.is_empty() => front.id = Some(value),
                     "issuer" if !value.is_empty() => front.issuer = Some(value),
+                    "source" if value.starts_with("http") => front.url = Some(value),
                     _ => {}
                 }
             }

@@ -11,6 +11,7 @@ mod headings;
 pub mod kwic;
 pub mod passages;
 pub mod query;
+pub mod reference;
 pub mod request;
 pub mod sections;
 pub mod snippet;
