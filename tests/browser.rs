@@ -138,4 +138,53 @@ fn search_filter_and_open_a_citation_in_chromium() {
     assert_eq!(browser.text(&browser.wait_for("#total")), total);
     let first_on_page_two = browser.wait_for("ol.hits[start='6'] .hit");
     assert!(!browser.text(&first_on_page_two).is_empty());
+    // The facets: one year, and its link adds the filter.
+    let year = browser.wait_for("#facets .years a");
+    assert_eq!(browser.text(&year), "2024年");
+
+    // The trend page: the chart's points are the API's counts.
+    let api: serde_json::Value = ureq::get(&format!(
+        "{address}/api/trend?terms=%E5%8D%8E%E5%8B%A4,%E5%8F%91%E5%B1%95"
+    ))
+    .call()
+    .unwrap()
+    .into_json()
+    .unwrap();
+    browser.goto(&format!("{address}/"));
+    browser.click(&browser.wait_for("header nav a[href='/trend']"));
+    let terms = browser.wait_for("form.analysis input[name=terms]");
+    browser.type_into(&terms, "华勤,发展");
+    browser.click(&browser.wait_for("form.analysis button"));
+    browser.wait_for("svg.chart circle.point");
+    let points = browser.find_all("svg.chart circle.point");
+    assert_eq!(points.len(), 2, "one year, two terms");
+    for (point, term) in points.iter().zip(["华勤", "发展"]) {
+        assert_eq!(
+            browser.attribute(point, "data-year").as_deref(),
+            Some("2024")
+        );
+        let expected = api["rows"][0]["counts"][term]["occurrences"].to_string();
+        assert_eq!(
+            browser.attribute(point, "data-value"),
+            Some(expected),
+            "{term}"
+        );
+    }
+    let csv = browser.wait_for("#csv");
+    assert!(browser
+        .attribute(&csv, "href")
+        .unwrap()
+        .contains("format=csv"));
+
+    // The concordance page: a row an occurrence, the match in its own cell.
+    browser.goto(&format!("{address}/kwic?term=%E5%8D%8E%E5%8B%A4"));
+    browser.wait_for("#kwic-table td.match");
+    assert_eq!(browser.find_all("#kwic-table tr").len(), 2);
+    assert_eq!(browser.text(&browser.wait_for("#total")), "2");
+
+    // The comparison page: four lists whose words link to passages.
+    browser.goto(&format!("{address}/compare?a=gxq-2024&b=gxq-2024"));
+    for group in ["#new", "#gone", "#rose", "#fell"] {
+        browser.wait_for(group);
+    }
 }

@@ -1056,3 +1056,38 @@ fn get_writes_the_reference_of_a_cited_report_in_three_styles() {
     let stderr = workspace.fails(&["search", "发展", "--format", "ris"], 2);
     assert!(stderr.contains("use it with `baogao get`"), "{stderr}");
 }
+
+#[test]
+fn search_facets_count_every_match_by_year_issuer_and_section() {
+    let workspace = indexed();
+    let results = workspace.json(&["search", "发展", "-n", "1"]);
+    let total = results["total"].as_u64().unwrap();
+    let facets = &results["facets"];
+    let by_year: u64 = facets["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_year, total, "every report of the fixtures has a year");
+    let issuers = facets["issuers"].as_array().unwrap();
+    assert!(issuers.len() <= 20);
+    let state_council = issuers.iter().find(|i| i["value"] == "国务院").unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    let filtered = workspace.json(&["search", "发展", "-n", "1", "--issuer", "国务院"]);
+    assert_eq!(filtered["total"].as_u64().unwrap(), state_council);
+    // Within one report: its top sections, whose counts are the section-filtered totals.
+    let one = workspace.json(&["search", "发展", "-n", "1", "--doc", "2024-国务院"]);
+    for section in one["facets"]["sections"].as_array().unwrap() {
+        let within = workspace.json(&[
+            "search",
+            "发展",
+            "-n",
+            "1",
+            "--section",
+            section["citation"].as_str().unwrap(),
+        ]);
+        assert_eq!(within["total"], section["count"], "{section}");
+    }
+}

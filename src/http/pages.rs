@@ -8,7 +8,9 @@ use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::api::{parse_params, present, ApiError, SearchParams};
+use super::api::{
+    parse_params, present, ApiError, CompareParams, KwicParams, SearchParams, TrendParams,
+};
 use super::views::{self, FormChoices, Pager};
 use super::AppState;
 use crate::indexer::CatalogDocument;
@@ -63,7 +65,11 @@ fn render_search_page(engine: &Engine, raw: Option<&str>) -> Response {
         {
             Ok((results, request)) => (
                 StatusCode::OK,
-                views::results(&results, &pager(search, &request, &results)),
+                views::results(
+                    &results,
+                    &pager(search, &request, &results),
+                    &|name, value| facet_link(search, name, value),
+                ),
             ),
             Err(error) => (error.status, views::error_block(&error.message)),
         },
@@ -190,6 +196,27 @@ fn pager(search: &SearchParams, request: &SearchRequest, results: &SearchResults
     }
 }
 
+/// The `/search` URL of the same search with the filter `name` set to `value`, from its first
+/// page.
+fn facet_link(search: &SearchParams, name: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(q) = present(&search.q) {
+        pairs.push(("q".to_string(), q.to_string()));
+    }
+    pairs.extend(
+        search
+            .filters
+            .query_pairs()
+            .into_iter()
+            .filter(|(key, _)| key != name),
+    );
+    pairs.push((name.to_string(), value.to_string()));
+    format!(
+        "/search?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
 /// The `/search` URL of the same search (query, every filter, limit) at another offset.
 fn page_link(search: &SearchParams, offset: usize) -> String {
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -205,4 +232,140 @@ fn page_link(search: &SearchParams, offset: usize) -> String {
         "/search?{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     )
+}
+
+/// The filled-in form of an analysis page, with the catalog's issuers and documents to suggest.
+fn analysis_form(engine: &Engine, raw: Option<&str>) -> views::AnalysisForm {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    let documents = engine.catalog().documents();
+    let mut issuers: Vec<String> = documents
+        .iter()
+        .filter_map(|d| d.meta.issuer.clone())
+        .collect();
+    issuers.sort();
+    issuers.dedup();
+    views::AnalysisForm {
+        terms: if value("terms").is_empty() {
+            value("term")
+        } else {
+            value("terms")
+        },
+        by: value("by"),
+        sort: value("sort"),
+        issuer: value("issuer"),
+        year: value("year"),
+        a: value("a"),
+        b: value("b"),
+        issuers,
+        documents: documents.iter().map(|d| d.meta.id.clone()).collect(),
+    }
+}
+
+/// The same request as CSV, from the API.
+fn csv_link(api: &str, raw: Option<&str>) -> String {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(key, _)| key != "format")
+        .collect();
+    pairs.push(("format".to_string(), "csv".to_string()));
+    format!(
+        "{api}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// An analysis page: the form, and with parameters the answer (or the error).
+fn analysis_page(
+    title: &str,
+    form: Markup,
+    answer: Option<std::result::Result<Markup, ApiError>>,
+) -> Response {
+    let (status, body) = match answer {
+        None => (StatusCode::OK, form),
+        Some(Ok(answer)) => (StatusCode::OK, maud::html! { (form) (answer) }),
+        Some(Err(error)) => (
+            error.status,
+            maud::html! { (form) (views::error_block(&error.message)) },
+        ),
+    };
+    (status, page(title, body)).into_response()
+}
+
+/// `GET /trend?terms=&by=&per=&issuer=&year=…`: the chart (a line a term over the years), the
+/// table, a CSV link.
+pub async fn trend_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    state
+        .run(move |engine| {
+            let form = analysis_form(engine, raw.as_deref());
+            let asked = !form.terms.is_empty();
+            let rates = raw.as_deref().unwrap_or_default().contains("per=10k");
+            let trend = asked.then(|| {
+                let params: TrendParams = parse_params(raw.as_deref())?;
+                Ok(engine.trend(&params.to_request()?)?)
+            });
+            let csv = csv_link("/api/trend", raw.as_deref());
+            let shown = trend.as_ref().and_then(|t| t.as_ref().ok());
+            let markup = views::trend_page(&form, shown, &csv, rates);
+            Ok(analysis_page(
+                "词频 · 报告检索",
+                markup,
+                trend.and_then(|t| t.err()).map(Err),
+            ))
+        })
+        .await
+        .unwrap_or_else(busy_page)
+}
+
+/// `GET /kwic?term=&sort=&width=&issuer=&year=…`: the concordance as an aligned table.
+pub async fn kwic_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    state
+        .run(move |engine| {
+            let form = analysis_form(engine, raw.as_deref());
+            let concordance = (!form.terms.is_empty()).then(|| {
+                let params: KwicParams = parse_params(raw.as_deref())?;
+                Ok(engine.kwic(&params.to_request()?)?)
+            });
+            let csv = csv_link("/api/kwic", raw.as_deref());
+            let shown = concordance.as_ref().and_then(|c| c.as_ref().ok());
+            let markup = views::kwic_page(&form, shown, &csv);
+            Ok(analysis_page(
+                "语境 · 报告检索",
+                markup,
+                concordance.and_then(|c| c.err()).map(Err),
+            ))
+        })
+        .await
+        .unwrap_or_else(busy_page)
+}
+
+/// `GET /compare?a=&b=`: the four lists of words, each linked to a passage.
+pub async fn compare_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    state
+        .run(move |engine| {
+            let form = analysis_form(engine, raw.as_deref());
+            let comparison = (!form.a.is_empty() || !form.b.is_empty()).then(|| {
+                let params: CompareParams = parse_params(raw.as_deref())?;
+                Ok(engine.compare(&params.to_request()?)?)
+            });
+            let csv = csv_link("/api/compare", raw.as_deref());
+            let shown = comparison.as_ref().and_then(|c| c.as_ref().ok());
+            let markup = views::compare_page(&form, shown, &csv);
+            Ok(analysis_page(
+                "对比 · 报告检索",
+                markup,
+                comparison.and_then(|c| c.err()).map(Err),
+            ))
+        })
+        .await
+        .unwrap_or_else(busy_page)
 }

@@ -7,6 +7,10 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::api::SearchParams;
 use crate::indexer::{CatalogDocument, CatalogSection};
+use crate::search::compare::Comparison;
+use crate::search::facets::Facets;
+use crate::search::kwic::Concordance;
+use crate::search::trend::{BucketBy, Trend};
 use crate::search::{CitedText, Interpretation, MatchMode, SearchResults};
 
 /// Longest heading shown in the section drop-down, in characters.
@@ -24,7 +28,10 @@ pub fn layout(title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/assets/style.css";
             }
             body {
-                header { a.brand href="/" { "报告检索 " span { "baogao" } } }
+                header {
+                    a.brand href="/" { "报告检索 " span { "baogao" } }
+                    nav { @for (href, label) in ANALYSES { a href=(href) { (label) } } }
+                }
                 main { (body) }
                 script src="/assets/app.js" defer {}
             }
@@ -128,14 +135,20 @@ pub struct Pager {
     pub next: Option<String>,
 }
 
-/// The total, how the query was understood, the ranked hits and the pager.
-pub fn results(results: &SearchResults, pager: &Pager) -> Markup {
+/// The total, how the query was understood, the facets, the ranked hits and the pager;
+/// `facet_link` makes the link that adds a facet's filter to the search.
+pub fn results(
+    results: &SearchResults,
+    pager: &Pager,
+    facet_link: &dyn Fn(&str, &str) -> String,
+) -> Markup {
     html! {
         p.summary {
             "共 " strong #total { (results.total) } " 条结果 · "
             (describe_in_chinese(&results.interpretation))
             (format!(" · {:.1} ms", results.took_ms))
         }
+        (facets(&results.facets, facet_link))
         @if results.hits.is_empty() {
             p.empty { "没有找到包含这些词的段落。" }
         } @else {
@@ -253,4 +266,276 @@ fn path_segment(citation: &str) -> String {
         }
     }
     encoded
+}
+
+/// The analysis pages, linked from every page's header.
+pub const ANALYSES: [(&str, &str); 4] = [
+    ("/", "检索"),
+    ("/trend", "词频"),
+    ("/kwic", "语境"),
+    ("/compare", "对比"),
+];
+
+/// Colours of the chart's lines, one a term in turn.
+const LINE_COLOURS: [&str; 6] = [
+    "#b22222", "#1f5fa8", "#2e7d32", "#8e44ad", "#d35400", "#555",
+];
+
+/// The facets beside the results: each value a link that adds its filter, with its count, and
+/// the matches per year as a small chart.
+pub fn facets(facets: &Facets, link: &dyn Fn(&str, &str) -> String) -> Markup {
+    let years: Vec<(u32, f64)> = facets
+        .years
+        .iter()
+        .map(|year| (year.value, year.count as f64))
+        .collect();
+    html! {
+        @if !facets.years.is_empty() || !facets.sections.is_empty() {
+            aside.facets #facets {
+                @if facets.years.len() > 1 {
+                    div { (chart(&[("", years)], "", 480, 120)) }
+                }
+                @if !facets.years.is_empty() {
+                    ul.years {
+                        @for year in &facets.years {
+                            li { a href=(link("year", &year.value.to_string())) { (year.value) "年" } " " (year.count) }
+                        }
+                    }
+                }
+                @if facets.issuers.len() > 1 {
+                    ul.issuers {
+                        @for issuer in &facets.issuers {
+                            li { a href=(link("issuer", &issuer.value)) { (issuer.value) } " " (issuer.count) }
+                        }
+                    }
+                }
+                @if !facets.sections.is_empty() {
+                    ul.sections {
+                        @for section in &facets.sections {
+                            li { a href=(link("section", &section.citation)) { (section.label) } " " (section.count) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A line chart of `series` (a name and its (year, value) points each) drawn on the server: an
+/// axis of years, one line a series, each point's value in its `<title>` (a tooltip, readable
+/// without JavaScript).
+pub fn chart(series: &[(&str, Vec<(u32, f64)>)], unit: &str, width: u32, height: u32) -> Markup {
+    let points = series.iter().flat_map(|(_, points)| points.iter());
+    let first = points.clone().map(|(year, _)| *year).min().unwrap_or(0);
+    let last = points.clone().map(|(year, _)| *year).max().unwrap_or(0);
+    let most = points.map(|(_, value)| *value).fold(0.0, f64::max).max(1.0);
+    let (left, right, top, bottom) = (44.0, 12.0, 10.0, 22.0);
+    let x = |year: u32| {
+        let span = f64::from((last - first).max(1));
+        left + f64::from(year - first) / span * (f64::from(width) - left - right)
+    };
+    let y = |value: f64| top + (1.0 - value / most) * (f64::from(height) - top - bottom);
+    html! {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {width} {height}"))
+            role="img" aria-label="按年份的出现次数" {
+            line x1=(left) y1=(y(0.0)) x2=(f64::from(width) - right) y2=(y(0.0)) stroke="#ccc" {}
+            text x=(left - 4.0) y=(y(most) + 4.0) text-anchor="end" { (format_value(most)) }
+            text x=(left - 4.0) y=(y(0.0)) text-anchor="end" { "0" }
+            text x=(left) y=(f64::from(height) - 6.0) { (first) }
+            text x=(f64::from(width) - right) y=(f64::from(height) - 6.0) text-anchor="end" { (last) }
+            @for (index, (name, points)) in series.iter().enumerate() {
+                @let colour = LINE_COLOURS[index % LINE_COLOURS.len()];
+                @let path: Vec<String> = points
+                    .iter()
+                    .map(|&(year, value)| format!("{:.1},{:.1}", x(year), y(value)))
+                    .collect();
+                polyline points=(path.join(" ")) fill="none" stroke=(colour) stroke-width="1.5" {}
+                @for &(year, value) in points {
+                    circle.point cx=(format!("{:.1}", x(year))) cy=(format!("{:.1}", y(value))) r="2.5"
+                        fill=(colour) data-year=(year) data-value=(format_value(value)) {
+                        title { (name) " " (year) "年: " (format_value(value)) (unit) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A count as a whole number, a rate with two decimals.
+fn format_value(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// The trend page: its form, the chart (by year), the table and a CSV link.
+pub fn trend_page(
+    form: &AnalysisForm,
+    trend: Option<&Trend>,
+    csv_link: &str,
+    rates: bool,
+) -> Markup {
+    html! {
+        (analysis_form("/trend", form, html! {
+            input name="terms" type="search" value=(form.terms) placeholder="词语，用逗号分开：改革,开放" aria-label="词语";
+            select name="by" aria-label="分组" {
+                @for (value, label) in [("year", "按年份"), ("issuer", "按发布机关"), ("issuer,year", "按发布机关和年份"), ("doc", "按报告")] {
+                    option value=(value) selected[form.by == value] { (label) }
+                }
+            }
+            label { input type="checkbox" name="per" value="10k" checked[rates]; " 每万字" }
+        }))
+        @if let Some(trend) = trend {
+            @if trend.by == [BucketBy::Year] {
+                @let series: Vec<(&str, Vec<(u32, f64)>)> = trend
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        let points = trend
+                            .rows
+                            .iter()
+                            .filter_map(|row| {
+                                let count = row.counts.get(term)?;
+                                let value = if rates { count.per_10k } else { count.occurrences as f64 };
+                                Some((row.bucket.year()?, value))
+                            })
+                            .collect();
+                        (term.as_str(), points)
+                    })
+                    .collect();
+                (chart(&series, if rates { " 每万字" } else { " 次" }, 720, 260))
+                p.legend {
+                    @for (index, term) in trend.terms.iter().enumerate() {
+                        span style=(format!("color: {}", LINE_COLOURS[index % LINE_COLOURS.len()])) { "● " (term) " " }
+                    }
+                }
+            }
+            p { a #csv href=(csv_link) { "下载 CSV" } }
+            table.data #trend-table {
+                tr {
+                    th { "分组" } th { "字数" }
+                    @for term in &trend.terms { th { (term) } }
+                }
+                @for row in &trend.rows {
+                    tr {
+                        td { (row.bucket.labels().join(" ")) }
+                        td { (row.chars) }
+                        @for term in &trend.terms {
+                            @let count = row.counts.get(term).copied().unwrap_or_default();
+                            td { @if rates { (format!("{:.2}", count.per_10k)) } @else { (count.occurrences) } }
+                        }
+                    }
+                }
+            }
+            ul {
+                @for term in &trend.terms {
+                    li {
+                        (term) "："
+                        @match (trend.first.get(term), trend.last.get(term)) {
+                            (Some(first), Some(last)) => {
+                                "首次 " (first.bucket.labels().join(" ")) " "
+                                a href={ "/p/" (path_segment(&first.citation)) } { (first.citation) }
+                                "，最近 " (last.bucket.labels().join(" ")) " "
+                                a href={ "/p/" (path_segment(&last.citation)) } { (last.citation) }
+                            }
+                            _ => { "未出现" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The concordance page: its form and the lines aligned on the match.
+pub fn kwic_page(form: &AnalysisForm, concordance: Option<&Concordance>, csv_link: &str) -> Markup {
+    html! {
+        (analysis_form("/kwic", form, html! {
+            input name="term" type="search" value=(form.terms) placeholder="词语，如 新质生产力" aria-label="词语";
+            select name="sort" aria-label="排序" {
+                @for (value, label) in [("doc", "按文档顺序"), ("left", "按左侧语境"), ("right", "按右侧语境")] {
+                    option value=(value) selected[form.sort == value] { (label) }
+                }
+            }
+        }))
+        @if let Some(concordance) = concordance {
+            p.summary { "共 " strong #total { (concordance.total) } " 处 · " a #csv href=(csv_link) { "下载 CSV" } }
+            table.data.kwic #kwic-table {
+                @for line in &concordance.lines {
+                    tr {
+                        td { a.citation href={ "/p/" (path_segment(&line.citation)) } { (line.citation) } }
+                        td.left { (line.left) }
+                        td.match { (line.matched) }
+                        td.right { (line.right) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The comparison page: two report ids and the four lists.
+pub fn compare_page(
+    form: &AnalysisForm,
+    comparison: Option<&Comparison>,
+    csv_link: &str,
+) -> Markup {
+    html! {
+        form.analysis action="/compare" method="get" {
+            input name="a" list="docs" value=(form.a) placeholder="较早的报告，如 2023-国务院" aria-label="报告 A";
+            input name="b" list="docs" value=(form.b) placeholder="较新的报告，如 2024-国务院" aria-label="报告 B";
+            datalist #docs { @for id in &form.documents { option value=(id) {} } }
+            button type="submit" { "对比" }
+        }
+        @if let Some(comparison) = comparison {
+            p.summary { (comparison.a) " → " (comparison.b) " · " a #csv href=(csv_link) { "下载 CSV" } }
+            div.groups {
+                @for (group, words) in comparison.groups() {
+                    section id=(group) {
+                        h2 { (match group { "new" => "新出现", "gone" => "不再出现", "rose" => "上升", _ => "下降" }) }
+                        ol {
+                            @for word in words {
+                                li {
+                                    a href={ "/p/" (path_segment(&word.citation)) } { (word.word) }
+                                    " " (word.count_a) " → " (word.count_b)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What an analysis form shows: the terms (or term), the filters, and the choices.
+#[derive(Debug, Default)]
+pub struct AnalysisForm {
+    pub terms: String,
+    pub by: String,
+    pub sort: String,
+    pub issuer: String,
+    pub year: String,
+    pub a: String,
+    pub b: String,
+    /// Issuers to suggest.
+    pub issuers: Vec<String>,
+    /// Document ids to suggest.
+    pub documents: Vec<String>,
+}
+
+/// A form for `action` with `fields`, the issuer (a searchable list) and the year range.
+fn analysis_form(action: &str, form: &AnalysisForm, fields: Markup) -> Markup {
+    html! {
+        form.analysis action=(action) method="get" {
+            (fields)
+            input #issuer name="issuer" type="search" list="issuers" value=(form.issuer)
+                placeholder="全部发布机关" autocomplete="off" aria-label="发布机关";
+            datalist #issuers { @for issuer in &form.issuers { option value=(issuer) {} } }
+            input name="year" value=(form.year) placeholder="年份，如 2015..2024" size="12" aria-label="年份";
+            button type="submit" { "统计" }
+        }
+    }
 }

@@ -42,7 +42,7 @@ pub struct Catalog {
     /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
     /// document by its ordinal.
     #[serde(skip)]
-    by_ordinal: Vec<(u64, usize)>,
+    by_ordinal: std::sync::Arc<[(u64, usize)]>,
 }
 
 /// One document: its metadata, passage count and outline.
@@ -285,8 +285,14 @@ impl Catalog {
             format: FORMAT,
             documents,
             positions,
-            by_ordinal,
+            by_ordinal: by_ordinal.into(),
         }
+    }
+
+    /// (first ordinal, position) of every document, sorted by ordinal: where each document's
+    /// passages start, for finding the document of many passages.
+    pub fn document_starts(&self) -> std::sync::Arc<[(u64, usize)]> {
+        std::sync::Arc::clone(&self.by_ordinal)
     }
 
     /// The position of the document holding the passage at `ordinal`, and the passage's number

@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, Count};
+use tantivy::collector::Collector;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
     Query, Scorer, TermQuery, Weight,
@@ -30,6 +30,7 @@ use tantivy::{
 };
 
 use super::char_query::CharQuery;
+use super::facets::{Facets, PerDocument};
 use super::filters::{filter_query, select_documents, select_outlines, Filters};
 use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
@@ -103,6 +104,8 @@ pub struct SearchResults {
     pub query: String,
     pub interpretation: Interpretation,
     pub total: usize,
+    /// All the matches by year, issuer and (in one report) top section.
+    pub facets: Facets,
     /// Hits skipped before the first one shown.
     pub offset: usize,
     pub took_ms: f64,
@@ -118,6 +121,9 @@ pub struct Stats {
     pub index_bytes: u64,
     pub generation: PathBuf,
 }
+
+/// The matches of a search per document (by catalog position), and the addresses of its page.
+type PerDocumentAndPage = (Vec<usize>, Vec<(f32, DocAddress)>);
 
 /// The passages a question matches and how it was understood: the step that every question over
 /// passages shares, whether it ranks a page of them or counts them.
@@ -210,7 +216,9 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
-        let (total, top) = self.rank_matches(&searcher, &matching, request.page)?;
+        let (per_document, top) = self.rank_matches(&searcher, &matching, request.page)?;
+        let documents = select_documents(&self.catalog, &request.filters)?;
+        let facets = self.facets(&searcher, &per_document, &documents, &*matching.query)?;
         let terms: Vec<&str> = matching.terms().collect();
         let hits = top
             .iter()
@@ -219,7 +227,8 @@ impl Engine {
         Ok(SearchResults {
             query: request.query().to_string(),
             interpretation: matching.interpretation,
-            total,
+            total: per_document.iter().sum(),
+            facets,
             offset: request.page.offset(),
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
             hits,
@@ -231,7 +240,8 @@ impl Engine {
     pub fn rank(&self, request: &SearchRequest) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let searcher = self.reader.searcher();
         let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
-        self.rank_matches(&searcher, &matching, request.page)
+        let (per_document, top) = self.rank_matches(&searcher, &matching, request.page)?;
+        Ok((per_document.iter().sum(), top))
     }
 
     /// The passages `parsed` matches within `filters`, and how it was understood. A single bare
@@ -280,15 +290,15 @@ impl Engine {
         })
     }
 
-    /// Counts and ranks the passages of `matching`: one pass over the matches counts them and
-    /// keeps the first phase's best, which [`Engine::rescore`] then re-ranks; returns the total
-    /// and the addresses of `page`.
+    /// Counts and ranks the passages of `matching`: one pass over the matches counts them per
+    /// document and keeps the first phase's best, which [`Engine::rescore`] then re-ranks;
+    /// returns the counts per document (by catalog position) and the addresses of `page`.
     fn rank_matches(
         &self,
         searcher: &Searcher,
         matching: &Matching,
         page: Page,
-    ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+    ) -> Result<PerDocumentAndPage> {
         let weight = matching
             .query
             .weight(EnableScoring::enabled_from_searcher(searcher))?;
@@ -296,16 +306,20 @@ impl Engine {
             limit: page.end().max(RESCORE_WINDOW),
             ordinals: Arc::clone(&self.ordinals),
         };
-        let (candidates, total) = if counts_apart(&*matching.query) {
+        let per_document = PerDocument {
+            ordinals: Arc::clone(&self.ordinals),
+            starts: self.catalog.document_starts(),
+        };
+        let (candidates, per_document) = if counts_apart(&*matching.query) {
             (
                 collect(searcher, &*weight, &first_phase)?,
-                collect(searcher, &*weight, &Count)?,
+                collect(searcher, &*weight, &per_document)?,
             )
         } else {
-            collect(searcher, &*weight, &(first_phase, Count))?
+            collect(searcher, &*weight, &(first_phase, per_document))?
         };
         if page.limit() == 0 {
-            return Ok((total, Vec::new()));
+            return Ok((per_document, Vec::new()));
         }
         let ranked = self.rescore(
             searcher,
@@ -314,7 +328,7 @@ impl Engine {
             &matching.interpretation.ranking_words,
         )?;
         Ok((
-            total,
+            per_document,
             ranked
                 .into_iter()
                 .skip(page.offset())

@@ -5,6 +5,7 @@ mod char_query;
 pub mod compare;
 pub mod counting;
 pub mod engine;
+pub mod facets;
 pub mod filters;
 mod first_phase;
 mod headings;

@@ -168,6 +168,13 @@ impl Browser {
             .to_string()
     }
 
+    /// The value of an element's attribute, if it has it.
+    pub fn attribute(&self, element: &str, name: &str) -> Option<String> {
+        self.get(&format!("/element/{element}/attribute/{name}"))
+            .as_str()
+            .map(str::to_string)
+    }
+
     /// A PNG screenshot of the window.
     pub fn screenshot(&self) -> Vec<u8> {
         let encoded = self.get("/screenshot");
