@@ -702,34 +702,30 @@ fn a_reader_closing_the_pipe_early_is_not_an_error() {
 
 // ---- Counting: trend, concordance, comparison ----
 
-/// An independent count over `baogao export`: for each passage, the non-overlapping occurrences
-/// of `term` in its normalised text; each heading once (by document and path), in its title.
-struct ExportCount {
-    /// (doc, year, issuer, occurrences in the text)
-    passages: Vec<(String, Option<u64>, Option<String>, usize)>,
-    /// (doc, year, issuer, occurrences in the heading)
-    headings: Vec<(String, Option<u64>, Option<String>, usize)>,
+/// A piece of report text as `baogao export` and the outline give it, normalised: a passage's
+/// text, or a heading's title (each heading once, by document and path; headings without any
+/// passage from the outline, since no passage's path names them).
+struct Piece {
+    doc: String,
+    year: Option<u64>,
+    issuer: Option<String>,
+    heading: bool,
+    text: String,
 }
 
-fn export_count(workspace: &Workspace, term: &str) -> ExportCount {
-    let export = workspace.ok(&["export"]);
+fn export_pieces(workspace: &Workspace) -> Vec<Piece> {
     let mut seen = std::collections::HashSet::new();
-    let mut count = ExportCount {
-        passages: Vec::new(),
-        headings: Vec::new(),
-    };
-    for line in export.lines() {
+    let mut pieces = Vec::new();
+    for line in workspace.ok(&["export"]).lines() {
         let passage: Value = serde_json::from_str(line).unwrap();
-        let doc = passage["doc"].as_str().unwrap().to_string();
-        let year = passage["year"].as_u64();
-        let issuer = passage["issuer"].as_str().map(str::to_string);
-        let text = normalize_str(passage["text"].as_str().unwrap());
-        count.passages.push((
-            doc.clone(),
-            year,
-            issuer.clone(),
-            text.matches(term).count(),
-        ));
+        let piece = |text: &str, heading: bool| Piece {
+            doc: passage["doc"].as_str().unwrap().to_string(),
+            year: passage["year"].as_u64(),
+            issuer: passage["issuer"].as_str().map(str::to_string),
+            heading,
+            text: normalize_str(text),
+        };
+        pieces.push(piece(passage["text"].as_str().unwrap(), false));
         let path: Vec<&str> = passage["section_path"]
             .as_array()
             .unwrap()
@@ -737,19 +733,11 @@ fn export_count(workspace: &Workspace, term: &str) -> ExportCount {
             .map(|label| label.as_str().unwrap())
             .collect();
         for depth in 1..=path.len() {
-            if seen.insert((doc.clone(), path[..depth].join(" > "))) {
-                let title = normalize_str(path[depth - 1]);
-                count.headings.push((
-                    doc.clone(),
-                    year,
-                    issuer.clone(),
-                    title.matches(term).count(),
-                ));
+            if seen.insert((passage["doc"].to_string(), path[..depth].join(" > "))) {
+                pieces.push(piece(path[depth - 1], true));
             }
         }
     }
-    // Headings with no passage of their own or below them stand in no passage's path: the
-    // outline lists them.
     let documents = workspace.json(&["docs"]);
     let (_, sections) = workspace.csv(&["sections"]);
     for section in sections.iter().filter(|row| row[5] == "0") {
@@ -759,14 +747,36 @@ fn export_count(workspace: &Workspace, term: &str) -> ExportCount {
             .iter()
             .find(|d| d["id"] == section[0].as_str())
             .unwrap();
-        count.headings.push((
-            section[0].clone(),
-            document["year"].as_u64(),
-            document["issuer"].as_str().map(str::to_string),
-            normalize_str(&section[4]).matches(term).count(),
-        ));
+        pieces.push(Piece {
+            doc: section[0].clone(),
+            year: document["year"].as_u64(),
+            issuer: document["issuer"].as_str().map(str::to_string),
+            heading: true,
+            text: normalize_str(&section[4]),
+        });
     }
-    count
+    pieces
+}
+
+/// An independent count over the export: each piece with the non-overlapping occurrences of
+/// `term` in it.
+fn export_count(workspace: &Workspace, term: &str) -> Vec<(Piece, usize)> {
+    export_pieces(workspace)
+        .into_iter()
+        .map(|piece| {
+            let count = piece.text.matches(term).count();
+            (piece, count)
+        })
+        .collect()
+}
+
+/// Occurrences in the pieces that `keep` keeps.
+fn total(counted: &[(Piece, usize)], keep: impl Fn(&Piece) -> bool) -> u64 {
+    counted
+        .iter()
+        .filter(|(piece, _)| keep(piece))
+        .map(|(_, n)| *n as u64)
+        .sum()
 }
 
 #[test]
@@ -778,28 +788,14 @@ fn trend_counts_equal_an_independent_count_over_the_export() {
         let normalized = normalize_str(term);
         for row in trend["rows"].as_array().unwrap() {
             let year = row["bucket"]["year"].as_u64();
-            let in_year = |list: &Vec<(String, Option<u64>, Option<String>, usize)>| {
-                list.iter()
-                    .filter(|(_, y, _, _)| *y == year)
-                    .map(|(_, _, _, n)| *n as u64)
-                    .sum::<u64>()
-            };
             let counts = &row["counts"][&normalized];
-            assert_eq!(
-                counts["occurrences"].as_u64().unwrap(),
-                in_year(&expected.passages) + in_year(&expected.headings),
-                "{term} in {year:?}"
-            );
+            let occurrences = total(&expected, |piece| piece.year == year);
+            assert_eq!(counts["occurrences"], occurrences, "{term} in {year:?}");
             let passages = expected
-                .passages
                 .iter()
-                .filter(|(_, y, _, n)| *y == year && *n > 0)
-                .count() as u64;
-            assert_eq!(
-                counts["passages"].as_u64().unwrap(),
-                passages,
-                "{term} in {year:?}"
-            );
+                .filter(|(piece, n)| piece.year == year && !piece.heading && *n > 0)
+                .count();
+            assert_eq!(counts["passages"], passages as u64, "{term} in {year:?}");
         }
     }
     // Filters and buckets: the State Council's reports by document, and a range by issuer and year.
@@ -809,14 +805,8 @@ fn trend_counts_equal_an_independent_count_over_the_export() {
     assert_eq!(rows.len(), 5, "{trend}");
     for row in rows {
         let doc = row["bucket"]["doc"].as_str().unwrap();
-        let in_doc: usize = expected
-            .passages
-            .iter()
-            .chain(&expected.headings)
-            .filter(|(d, _, _, _)| d == doc)
-            .map(|(_, _, _, n)| n)
-            .sum();
-        assert_eq!(row["counts"]["发展"]["occurrences"], in_doc as u64, "{doc}");
+        let in_doc = total(&expected, |piece| piece.doc == doc);
+        assert_eq!(row["counts"]["发展"]["occurrences"], in_doc, "{doc}");
         assert_eq!(row["counts"]["发展"]["documents"], u64::from(in_doc > 0));
     }
     let (header, rows) = workspace.csv(&[
@@ -835,13 +825,9 @@ fn trend_counts_equal_an_independent_count_over_the_export() {
     for row in &rows {
         let year: u64 = row[1].parse().unwrap();
         assert!((1990..=2020).contains(&year), "{row:?}");
-        let in_bucket: usize = expected
-            .passages
-            .iter()
-            .chain(&expected.headings)
-            .filter(|(_, y, issuer, _)| *y == Some(year) && issuer.as_deref() == Some(&row[0]))
-            .map(|(_, _, _, n)| n)
-            .sum();
+        let in_bucket = total(&expected, |piece| {
+            piece.year == Some(year) && piece.issuer.as_deref() == Some(&row[0])
+        });
         assert_eq!(row[3], in_bucket.to_string(), "{row:?}");
     }
 }
@@ -902,8 +888,7 @@ fn a_terms_file_is_read_and_its_errors_are_named() {
 #[test]
 fn kwic_lines_are_the_occurrences_with_their_context() {
     let workspace = indexed();
-    let expected = export_count(workspace, "改革");
-    let in_text: usize = expected.passages.iter().map(|(_, _, _, n)| n).sum();
+    let in_text = total(&export_count(workspace, "改革"), |piece| !piece.heading) as usize;
     let all = workspace.json(&["kwic", "改革", "--limit", "1000", "--width", "8"]);
     assert_eq!(all["total"], in_text as u64);
     let lines = all["lines"].as_array().unwrap();
@@ -946,29 +931,14 @@ fn kwic_lines_are_the_occurrences_with_their_context() {
 fn compare_lists_words_counted_in_both_reports_with_citations() {
     let workspace = indexed();
     let comparison = workspace.json(&["compare", "1998-国务院", "2024-国务院", "-n", "50"]);
-    let export = workspace.ok(&["export"]);
+    let pieces = export_pieces(workspace);
     let text_of = |doc: &str| -> String {
-        let mut seen = std::collections::HashSet::new();
-        let mut pieces = Vec::new();
-        for line in export.lines() {
-            let passage: Value = serde_json::from_str(line).unwrap();
-            if passage["doc"] != doc {
-                continue;
-            }
-            pieces.push(normalize_str(passage["text"].as_str().unwrap()));
-            let path: Vec<&str> = passage["section_path"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap())
-                .collect();
-            for depth in 1..=path.len() {
-                if seen.insert(path[..depth].join(" > ")) {
-                    pieces.push(normalize_str(path[depth - 1]));
-                }
-            }
-        }
-        pieces.join("\u{1}")
+        let texts: Vec<&str> = pieces
+            .iter()
+            .filter(|piece| piece.doc == doc)
+            .map(|piece| piece.text.as_str())
+            .collect();
+        texts.join("\u{1}")
     };
     let (a, b) = (text_of("1998-国务院"), text_of("2024-国务院"));
     for group in ["new", "gone", "rose", "fell"] {

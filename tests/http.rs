@@ -60,6 +60,32 @@ impl App {
             .await
     }
 
+    /// An application of its own on the seed, with the seed and a second report in `reports/`
+    /// (not indexed yet); the index root and that folder.
+    fn with_second_report() -> (App, PathBuf, PathBuf) {
+        let app = App::new();
+        let root = app.dir.path().join("index");
+        let reports = app.dir.path().join("reports");
+        std::fs::create_dir(&reports).unwrap();
+        std::fs::copy(fixture(SEED), reports.join(SEED)).unwrap();
+        std::fs::write(
+            reports.join("xq-2023_某新区2023年工作总结.txt"),
+            "一、总体情况\n新区引进饭团科技项目。\n",
+        )
+        .unwrap();
+        (app, root, reports)
+    }
+
+    /// Expects a 400 for `path` whose JSON error says `message`.
+    async fn refuses(&self, path: &str, message: &str) {
+        let (status, body) = self.json(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            body["error"].as_str().unwrap().contains(message),
+            "{path}: {body}"
+        );
+    }
+
     async fn json(&self, path: &str) -> (StatusCode, Value) {
         let (status, content_type, body) = self.get(path).await;
         assert!(
@@ -156,12 +182,7 @@ async fn api_search_errors_are_400_json() {
         (long.as_str(), "longer than 256"),
     ];
     for (path, message) in cases {
-        let (status, body) = app.json(path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
-        assert!(
-            body["error"].as_str().unwrap().contains(message),
-            "{path}: {body}"
-        );
+        app.refuses(path, message).await;
     }
 }
 
@@ -429,12 +450,7 @@ async fn trend_kwic_and_compare_answer_as_the_cli_does() {
         ("/api/kwic?term=华勤&width=500", "too wide"),
         ("/api/kwic?term=华勤&format=xml", "format must be"),
     ] {
-        let (status, body) = app.json(path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
-        assert!(
-            body["error"].as_str().unwrap().contains(message),
-            "{path}: {body}"
-        );
+        app.refuses(path, message).await;
     }
 }
 
@@ -444,7 +460,7 @@ async fn trend_kwic_and_compare_answer_as_the_cli_does() {
 async fn abusive_requests_get_their_4xx_and_the_server_goes_on() {
     let app = App::seed();
     // 9 KB: the http crate itself refuses to build a URI over 64 KB (the real server is tried
-    // with 100 KB by scripts/abuse.sh).
+    // with 100 KB by scripts/hardening.sh).
     let long_query = format!("/api/search?q={}", "%E6%B0%B4".repeat(1_000));
     let cases: [(&str, StatusCode, &str); 7] = [
         (
@@ -568,16 +584,7 @@ async fn beyond_its_capacity_the_server_sheds_with_503_and_retry_after() {
 
 #[tokio::test]
 async fn a_damaged_generation_is_refused_and_the_old_one_goes_on_serving() {
-    let app = App::new();
-    let root: PathBuf = app.dir.path().join("index");
-    let reports = app.dir.path().join("reports");
-    std::fs::create_dir(&reports).unwrap();
-    std::fs::copy(fixture(SEED), reports.join(SEED)).unwrap();
-    std::fs::write(
-        reports.join("xq-2023_某新区2023年工作总结.txt"),
-        "一、总体情况\n新区引进饭团科技项目。\n",
-    )
-    .unwrap();
+    let (app, root, reports) = App::with_second_report();
     build_index(&[reports], &root, &mut |_| {}).unwrap();
     let generation = current_generation(&root);
     flip_middle_byte(&generation_file(&generation, ".store"));
@@ -591,20 +598,10 @@ async fn a_damaged_generation_is_refused_and_the_old_one_goes_on_serving() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(results["total"], 2);
 }
-// ---- Reloading ----
 
 #[tokio::test]
 async fn a_rebuilt_index_is_picked_up_without_restart() {
-    let app = App::new();
-    let root: PathBuf = app.dir.path().join("index");
-    let reports = app.dir.path().join("reports");
-    std::fs::create_dir(&reports).unwrap();
-    std::fs::copy(fixture(SEED), reports.join(SEED)).unwrap();
-    std::fs::write(
-        reports.join("xq-2023_某新区2023年工作总结.txt"),
-        "一、总体情况\n新区引进饭团科技项目。\n",
-    )
-    .unwrap();
+    let (app, root, reports) = App::with_second_report();
     let (_, before) = app.json("/api/search?q=饭团科技").await;
     assert_eq!(before["total"], 0);
     build_index(&[reports], &root, &mut |_| {}).unwrap();

@@ -284,88 +284,89 @@ fn csv_link(api: &str, raw: Option<&str>) -> String {
     )
 }
 
-/// An analysis page: the form, and with parameters the answer (or the error).
-fn analysis_page(
-    title: &str,
-    form: Markup,
-    answer: Option<std::result::Result<Markup, ApiError>>,
+/// An analysis page on the blocking pool: the form and, when the form `asked` something, the
+/// `answer` rendered by `render` (with the link to the same answer as CSV from `api`), or the
+/// error under the form.
+async fn analysis_page<T: 'static>(
+    state: AppState,
+    raw: Option<String>,
+    title: &'static str,
+    api: &'static str,
+    asked: fn(&views::AnalysisForm) -> bool,
+    answer: fn(&Engine, Option<&str>) -> std::result::Result<T, ApiError>,
+    render: impl FnOnce(&views::AnalysisForm, Option<&T>, &str) -> Markup + Send + 'static,
 ) -> Response {
-    let (status, body) = match answer {
-        None => (StatusCode::OK, form),
-        Some(Ok(answer)) => (StatusCode::OK, maud::html! { (form) (answer) }),
-        Some(Err(error)) => (
-            error.status,
-            maud::html! { (form) (views::error_block(&error.message)) },
-        ),
-    };
-    (status, page(title, body)).into_response()
+    state
+        .run(move |engine| {
+            let raw = raw.as_deref();
+            let form = analysis_form(engine, raw);
+            let answered = asked(&form).then(|| answer(engine, raw));
+            let shown = answered
+                .as_ref()
+                .and_then(|answered| answered.as_ref().ok());
+            let body = render(&form, shown, &csv_link(api, raw));
+            let (status, body) = match answered {
+                Some(Err(error)) => (
+                    error.status,
+                    maud::html! { (body) (views::error_block(&error.message)) },
+                ),
+                _ => (StatusCode::OK, body),
+            };
+            Ok((status, page(title, body)).into_response())
+        })
+        .await
+        .unwrap_or_else(busy_page)
 }
 
 /// `GET /trend?terms=&by=&per=&issuer=&year=…`: the chart (a line a term over the years), the
 /// table, a CSV link.
 pub async fn trend_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    state
-        .run(move |engine| {
-            let form = analysis_form(engine, raw.as_deref());
-            let asked = !form.terms.is_empty();
-            let rates = raw.as_deref().unwrap_or_default().contains("per=10k");
-            let trend = asked.then(|| {
-                let params: TrendParams = parse_params(raw.as_deref())?;
-                Ok(engine.trend(&params.to_request()?)?)
-            });
-            let csv = csv_link("/api/trend", raw.as_deref());
-            let shown = trend.as_ref().and_then(|t| t.as_ref().ok());
-            let markup = views::trend_page(&form, shown, &csv, rates);
-            Ok(analysis_page(
-                "词频 · 报告检索",
-                markup,
-                trend.and_then(|t| t.err()).map(Err),
-            ))
-        })
-        .await
-        .unwrap_or_else(busy_page)
+    let rates = raw.as_deref().unwrap_or_default().contains("per=10k");
+    analysis_page(
+        state,
+        raw,
+        "词频 · 报告检索",
+        "/api/trend",
+        |form| !form.terms.is_empty(),
+        |engine, raw| {
+            let params: TrendParams = parse_params(raw)?;
+            Ok(engine.trend(&params.to_request()?)?)
+        },
+        move |form, trend, csv| views::trend_page(form, trend, csv, rates),
+    )
+    .await
 }
 
 /// `GET /kwic?term=&sort=&width=&issuer=&year=…`: the concordance as an aligned table.
 pub async fn kwic_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    state
-        .run(move |engine| {
-            let form = analysis_form(engine, raw.as_deref());
-            let concordance = (!form.terms.is_empty()).then(|| {
-                let params: KwicParams = parse_params(raw.as_deref())?;
-                Ok(engine.kwic(&params.to_request()?)?)
-            });
-            let csv = csv_link("/api/kwic", raw.as_deref());
-            let shown = concordance.as_ref().and_then(|c| c.as_ref().ok());
-            let markup = views::kwic_page(&form, shown, &csv);
-            Ok(analysis_page(
-                "语境 · 报告检索",
-                markup,
-                concordance.and_then(|c| c.err()).map(Err),
-            ))
-        })
-        .await
-        .unwrap_or_else(busy_page)
+    analysis_page(
+        state,
+        raw,
+        "语境 · 报告检索",
+        "/api/kwic",
+        |form| !form.terms.is_empty(),
+        |engine, raw| {
+            let params: KwicParams = parse_params(raw)?;
+            Ok(engine.kwic(&params.to_request()?)?)
+        },
+        views::kwic_page,
+    )
+    .await
 }
 
 /// `GET /compare?a=&b=`: the four lists of words, each linked to a passage.
 pub async fn compare_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    state
-        .run(move |engine| {
-            let form = analysis_form(engine, raw.as_deref());
-            let comparison = (!form.a.is_empty() || !form.b.is_empty()).then(|| {
-                let params: CompareParams = parse_params(raw.as_deref())?;
-                Ok(engine.compare(&params.to_request()?)?)
-            });
-            let csv = csv_link("/api/compare", raw.as_deref());
-            let shown = comparison.as_ref().and_then(|c| c.as_ref().ok());
-            let markup = views::compare_page(&form, shown, &csv);
-            Ok(analysis_page(
-                "对比 · 报告检索",
-                markup,
-                comparison.and_then(|c| c.err()).map(Err),
-            ))
-        })
-        .await
-        .unwrap_or_else(busy_page)
+    analysis_page(
+        state,
+        raw,
+        "对比 · 报告检索",
+        "/api/compare",
+        |form| !form.a.is_empty() || !form.b.is_empty(),
+        |engine, raw| {
+            let params: CompareParams = parse_params(raw)?;
+            Ok(engine.compare(&params.to_request()?)?)
+        },
+        views::compare_page,
+    )
+    .await
 }

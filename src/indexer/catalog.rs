@@ -382,18 +382,17 @@ impl DocumentOutline {
         }
     }
 
-    /// The document with only the sections at `indices` (and their subsections) as its outline;
-    /// a section inside another one listed appears once, under it. The opening is left out.
+    /// The document with only the sections at `indices` (none inside another) and their
+    /// subsections as its outline. The opening is left out.
     pub fn of_sections(document: &CatalogDocument, indices: &[usize]) -> DocumentOutline {
-        let outermost = indices.iter().copied().filter(|&index| {
-            !document
-                .ancestors(index)
-                .skip(1)
-                .any(|ancestor| indices.contains(&ancestor))
-        });
         DocumentOutline {
             opening_passages: 0,
-            sections: Some(outermost.map(|index| document.subtree(index)).collect()),
+            sections: Some(
+                indices
+                    .iter()
+                    .map(|&index| document.subtree(index))
+                    .collect(),
+            ),
             ..DocumentOutline::summary(document)
         }
     }

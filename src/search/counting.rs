@@ -14,10 +14,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, SegmentReader, TantivyDocument, TERMINATED};
 
 use super::engine::Engine;
-use super::filters::{select_documents, Filters};
+use super::filters::{named_sections, select_documents, Filters};
 use super::headings::bigrams;
 use super::query::{ParsedQuery, QueryTerm};
-use super::sections::resolve_sections;
 use crate::analysis::normalize::{is_word_char, normalize_str};
 use crate::error::Result;
 
@@ -189,22 +188,12 @@ impl Engine {
     /// of the sections it names and those inside them), each title counted once.
     fn occurrences_in_headings(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
         let documents = select_documents(&self.catalog, filters)?;
-        let named: Option<Vec<(usize, usize)>> = match &filters.section {
+        let named = match &filters.section {
+            Some(spec) => Some(named_sections(spec, &documents)?),
             None => None,
-            Some(spec) => Some(
-                resolve_sections(spec, &documents)?
-                    .into_iter()
-                    .filter_map(|(document, section)| {
-                        Some((
-                            self.catalog.position(&document.meta.id)?,
-                            document.index_of(section)?,
-                        ))
-                    })
-                    .collect(),
-            ),
         };
         let mut found = Vec::new();
-        for document in documents {
+        for (at, document) in documents.iter().enumerate() {
             let Some(position) = self.catalog.position(&document.meta.id) else {
                 continue;
             };
@@ -212,7 +201,7 @@ impl Engine {
                 let selected = named.as_ref().is_none_or(|named| {
                     document
                         .ancestors(index)
-                        .any(|ancestor| named.contains(&(position, ancestor)))
+                        .any(|ancestor| named[at].contains(&ancestor))
                 });
                 if !selected {
                     continue;

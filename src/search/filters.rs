@@ -241,16 +241,37 @@ pub fn select_outlines(catalog: &Catalog, filters: &Filters) -> Result<Vec<Docum
     let Some(spec) = &filters.section else {
         return Ok(documents.into_iter().map(DocumentOutline::of).collect());
     };
-    let sections = resolve_sections(spec, &documents)?;
+    let named = named_sections(spec, &documents)?;
     Ok(documents
         .iter()
-        .filter_map(|&document| {
-            let indices: Vec<usize> = sections
+        .zip(named)
+        .filter(|(_, indices)| !indices.is_empty())
+        .map(|(document, indices)| DocumentOutline::of_sections(document, &indices))
+        .collect())
+}
+
+/// For each of `documents`, the sections that the section filter `spec` names, outermost only (a
+/// section inside another named one is part of it), by their index in the document's outline.
+pub fn named_sections(spec: &str, documents: &[&CatalogDocument]) -> Result<Vec<Vec<usize>>> {
+    let named = resolve_sections(spec, documents)?;
+    Ok(documents
+        .iter()
+        .map(|&document| {
+            let indices: Vec<usize> = named
                 .iter()
                 .filter(|(owner, _)| std::ptr::eq(*owner, document))
                 .filter_map(|(_, section)| document.index_of(section))
                 .collect();
-            (!indices.is_empty()).then(|| DocumentOutline::of_sections(document, &indices))
+            indices
+                .iter()
+                .copied()
+                .filter(|&index| {
+                    !document
+                        .ancestors(index)
+                        .skip(1)
+                        .any(|ancestor| indices.contains(&ancestor))
+                })
+                .collect()
         })
         .collect())
 }

@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::counting::Occurrence;
 use super::engine::Engine;
-use super::filters::{select_documents, Filters};
+use super::filters::{named_sections, select_documents, Filters};
 use super::query::normalize_term;
-use super::sections::resolve_sections;
 use crate::error::{Error, Result};
 use crate::indexer::CatalogDocument;
 
@@ -334,26 +333,10 @@ impl Engine {
         let Some(spec) = &filters.section else {
             return Ok(documents.iter().map(|d| d.chars).collect());
         };
-        let named = resolve_sections(spec, documents)?;
-        Ok(documents
+        Ok(named_sections(spec, documents)?
             .iter()
-            .map(|&document| {
-                let indices: Vec<usize> = named
-                    .iter()
-                    .filter(|(owner, _)| std::ptr::eq(*owner, document))
-                    .filter_map(|(_, section)| document.index_of(section))
-                    .collect();
-                indices
-                    .iter()
-                    .filter(|&&index| {
-                        !document
-                            .ancestors(index)
-                            .skip(1)
-                            .any(|ancestor| indices.contains(&ancestor))
-                    })
-                    .map(|&index| document.sections[index].chars)
-                    .sum()
-            })
+            .zip(documents)
+            .map(|(indices, document)| indices.iter().map(|&i| document.sections[i].chars).sum())
             .collect())
     }
 
