@@ -1,5 +1,5 @@
 //! Property tests: the query parser, the outline parser with mark-up stripping, the normaliser
-//! with its map back to the source, and snippet rendering never panic on any input, keep every
+//! with its map back to the source, snippet and concordance rendering never panic on any input, keep every
 //! offset inside the text, and say what they parsed. Inputs mix the pieces reports and queries
 //! are made of (CJK, full-width forms, headings, mark-up, quotes, `-`, `OR`, `|`, parentheses)
 //! with NUL, control characters, emoji, combining marks and arbitrary characters; one input of
@@ -10,7 +10,8 @@ use std::path::Path;
 
 use baogao::analysis::normalize::{normalize, normalize_str};
 use baogao::ingest::parse_document;
-use baogao::search::query::parse_query;
+use baogao::search::kwic::context_lines;
+use baogao::search::query::{normalize_term, parse_query};
 use baogao::search::snippet::make_snippet;
 use proptest::prelude::*;
 
@@ -190,6 +191,31 @@ fn check_snippet(text: &str, terms: &[String]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn check_concordance(text: &str, term: &str, width: usize) -> Result<(), TestCaseError> {
+    let Ok(term) = normalize_term(term) else {
+        return Ok(());
+    };
+    let lines = context_lines(text, &term, width);
+    prop_assert_eq!(
+        lines.len(),
+        normalize_str(text).matches(term.as_str()).count()
+    );
+    for (left, matched, right) in &lines {
+        prop_assert!(left.chars().count() <= width && right.chars().count() <= width);
+        // The match is the source characters the term came from; one that normalises to several
+        // (¼ → 1⁄4) is shown whole.
+        prop_assert!(
+            normalize_str(matched).contains(term.as_str()),
+            "{:?} in {:?}",
+            matched,
+            text
+        );
+        let line = format!("{left}{matched}{right}");
+        prop_assert!(text.contains(&line), "{:?} is not in {:?}", line, text);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
 
@@ -217,6 +243,19 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn concordance_lines_are_the_occurrences_in_the_source_form(
+        text in mixed_text(),
+        term in proptest::sample::select(PIECES),
+        width in 0usize..12,
+    ) {
+        check_concordance(&text, term, width)?;
+    }
+}
+
 #[test]
 fn a_megabyte_without_white_space_is_handled_in_one_piece() {
     let text = megabyte_without_white_space();
@@ -224,4 +263,5 @@ fn a_megabyte_without_white_space_is_handled_in_one_piece() {
     check_document(&text).unwrap();
     check_normalizer(&text).unwrap();
     check_snippet(&text, &["华勤".to_string(), "14.2%".to_string()]).unwrap();
+    check_concordance(&text, "華勤", 20).unwrap();
 }
