@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Growth benchmark: the corpus at 1x, 5x and 10x its size, built, searched cold and warm.
+
+Usage: python3 scripts/scale.py [--corpus DIR] [--scales 1,5,10] [--cold-runs N] [--keep DIR]
+
+A corpus of k times the reports is made of links to every report of DIR (default
+../shared/corpus/reports) under k issuer names (`2024-国务院-政府工作报告.txt`,
+`2024-国务院·2-政府工作报告.txt`, …): the same text, other document ids. For each scale it prints
+the build's wall seconds, MB/s and peak RSS, the index size, the median of cold `baogao search`
+processes over the first N queries of benches/queries-corpus.txt, and the warm p50/p99 of
+`cargo bench --bench search` (205 queries, 5 rounds each, in process).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "baogao")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from bench import index_bytes, input_bytes, measured  # noqa: E402
+
+NAME = re.compile(r"^(\d{4})-(.+?)-([^-]+)\.(txt|md)$")
+
+
+def make_corpus(source, target, copies):
+    """Links every report of `source` into `target` under `copies` issuer names."""
+    os.makedirs(target, exist_ok=True)
+    for name in sorted(os.listdir(source)):
+        match = NAME.match(name)
+        if not match:
+            continue
+        year, issuer, kind, ext = match.groups()
+        for copy in range(1, copies + 1):
+            renamed = issuer if copy == 1 else f"{issuer}·{copy}"
+            os.symlink(os.path.join(source, name), os.path.join(target, f"{year}-{renamed}-{kind}.{ext}"))
+
+
+def queries(count):
+    lines = open(os.path.join(ROOT, "benches", "queries-corpus.txt"), encoding="utf-8").read().splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")][:count]
+
+
+def cold(index_dir, count):
+    times = []
+    for query in queries(count):
+        started = time.perf_counter()
+        subprocess.run([BINARY, "search", query, "--index", index_dir], check=True, stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def warm(index_dir):
+    out = subprocess.run(["cargo", "bench", "--quiet", "--bench", "search", "--", "--index", index_dir,
+                          "--queries", "benches/queries-corpus.txt", "--rounds", "5"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    found = re.search(r"p50 ([\d.]+) ms, p99 ([\d.]+) ms", out)
+    return found.groups() if found else ("?", "?")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "reports"))
+    parser.add_argument("--scales", default="1,5,10")
+    parser.add_argument("--cold-runs", type=int, default=20)
+    parser.add_argument("--keep", help="make the corpora and indexes here and keep them")
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    work = args.keep or tempfile.mkdtemp(prefix="baogao-scale-")
+    print("| scale | files | input | build | MB/s | peak RSS | index | cold CLI median | warm p50 / p99 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for scale in [int(s) for s in args.scales.split(",")]:
+        corpus = os.path.join(work, f"corpus-{scale}x")
+        index_dir = os.path.join(work, f"index-{scale}x")
+        if not os.path.isdir(corpus):
+            make_corpus(args.corpus, corpus, scale)
+        seconds, rss_kib = measured([BINARY, "index", corpus, "--index", index_dir, "--quiet"])
+        size = input_bytes(corpus)
+        p50, p99 = warm(index_dir)
+        print(f"| {scale}x | {len(os.listdir(corpus))} | {size / 1e6:.0f} MB | {seconds:.1f} s | "
+              f"{size / 1e6 / seconds:.1f} | {rss_kib / 1024:.0f} MiB | {index_bytes(index_dir) / 1e6:.0f} MB | "
+              f"{cold(index_dir, args.cold_runs):.1f} ms | {p50} / {p99} ms |", flush=True)
+    if not args.keep:
+        subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    main()
