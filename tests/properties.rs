@@ -1,10 +1,10 @@
 //! Property tests: the query parser, the outline parser with mark-up stripping, the normaliser
-//! with its map back to the source, snippet and concordance rendering never panic on any input, keep every
-//! offset inside the text, and say what they parsed. Inputs mix the pieces reports and queries
-//! are made of (CJK, full-width forms, headings, mark-up, quotes, `-`, `OR`, `|`, parentheses)
-//! with NUL, control characters, emoji, combining marks and arbitrary characters; one input of
-//! each kind is 1 MB without white space. Bounded to a few seconds: 2,048 cases a property
-//! (`PROPTEST_CASES` sets more for a longer run).
+//! with its map back to the source, snippet and concordance rendering never panic on any input,
+//! keep every offset inside the text, and say what they parsed. Inputs mix the pieces reports and
+//! queries are made of (CJK, full-width forms, headings, mark-up, quotes, `-`, `OR`, `|`,
+//! parentheses) with NUL, control characters, emoji, combining marks and arbitrary characters;
+//! one input of each kind is 1 MB without white space. Bounded to a few seconds: 2,048 cases a
+//! property (`PROPTEST_CASES` sets more for a longer run; the cases that once failed run first).
 
 use std::path::Path;
 
@@ -14,6 +14,17 @@ use baogao::search::kwic::context_lines;
 use baogao::search::query::{normalize_term, parse_query};
 use baogao::search::snippet::make_snippet;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+/// 2,048 cases a property; the cases that once failed are kept beside this file
+/// (`tests/properties.regressions`) and run first.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 2048,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    }
+}
 
 /// Pieces of reports and queries, and of what breaks parsers.
 const PIECES: &[&str] = &[
@@ -217,7 +228,7 @@ fn check_concordance(text: &str, term: &str, width: usize) -> Result<(), TestCas
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #![proptest_config(config())]
 
     #[test]
     fn any_query_parses_or_is_refused_and_reads_back_the_same(query in mixed_text()) {
@@ -244,7 +255,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #![proptest_config(config())]
 
     #[test]
     fn concordance_lines_are_the_occurrences_in_the_source_form(
