@@ -11,14 +11,23 @@
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::EnableScoring;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, SegmentReader, TantivyDocument, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, SegmentOrdinal, SegmentReader, TantivyDocument};
 
-use super::engine::Engine;
+use super::engine::{live_matches, Engine};
 use super::filters::{named_sections, select_documents, Filters};
 use super::headings::bigrams;
 use super::query::{ParsedQuery, QueryTerm};
 use crate::analysis::normalize::{is_word_char, normalize_str};
 use crate::error::Result;
+
+/// Where in a document a term occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the text of the passage at this address (of the engine's reader, which never reloads).
+    Passage(DocAddress),
+    /// In the title of a heading: its index in the document's sections.
+    Heading(usize),
+}
 
 /// Where a term occurs, and how often.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +36,7 @@ pub struct Occurrence {
     pub document: usize,
     /// The passage's ordinal; for a heading, the ordinal of the section's first passage.
     pub ordinal: u64,
-    /// The heading (its index in the document's sections), or `None` for passage text.
-    pub heading: Option<usize>,
+    pub place: Place,
     /// Non-overlapping occurrences there.
     pub count: u32,
 }
@@ -150,34 +158,29 @@ impl Engine {
                 ),
             };
             let ordinals = &self.ordinals[segment_ord];
-            let alive = segment.alive_bitset();
-            let mut scorer = weight.scorer(segment, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    let ordinal = ordinals.get_val(doc);
-                    if let Some((document, passage)) = self.catalog.locate(ordinal) {
-                        let count = match (&mut positions, &store) {
-                            (Some(positions), _) => {
-                                positions.count_in_text(doc, self.text_start(document, passage))
-                            }
-                            (None, Some(store)) => {
-                                let stored: TantivyDocument = store.get(doc)?;
-                                count_in(&normalize_str(&self.stored_passage(&stored)?.text), term)
-                            }
-                            (None, None) => 0,
-                        };
-                        if count > 0 {
-                            found.push(Occurrence {
-                                document,
-                                ordinal,
-                                heading: None,
-                                count,
-                            });
-                        }
+            for doc in live_matches(weight.scorer(segment, 1.0)?, segment) {
+                let ordinal = ordinals.get_val(doc);
+                let Some((document, passage)) = self.catalog.locate(ordinal) else {
+                    continue;
+                };
+                let count = match (&mut positions, &store) {
+                    (Some(positions), _) => {
+                        positions.count_in_text(doc, self.text_start(document, passage))
                     }
+                    (None, Some(store)) => {
+                        let stored: TantivyDocument = store.get(doc)?;
+                        count_in(&normalize_str(&self.stored_passage(&stored)?.text), term)
+                    }
+                    (None, None) => 0,
+                };
+                if count > 0 {
+                    found.push(Occurrence {
+                        document,
+                        ordinal,
+                        place: Place::Passage(DocAddress::new(segment_ord as SegmentOrdinal, doc)),
+                        count,
+                    });
                 }
-                doc = scorer.advance();
             }
         }
         found.sort_by_key(|occurrence| occurrence.ordinal);
@@ -211,7 +214,7 @@ impl Engine {
                     found.push(Occurrence {
                         document: position,
                         ordinal: document.first_ordinal + section.first_passage as u64,
-                        heading: Some(index),
+                        place: Place::Heading(index),
                         count,
                     });
                 }

@@ -25,8 +25,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocSet, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, TantivyDocument, Term,
-    TERMINATED,
+    DocAddress, DocId, DocSet, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term, TERMINATED,
 };
 
 use super::char_query::CharQuery;
@@ -741,19 +741,33 @@ fn phrase_cover(bigrams: &[(usize, u64)]) -> Vec<usize> {
 fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     for segment in searcher.segment_readers() {
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            if segment
-                .alive_bitset()
-                .is_none_or(|alive| alive.is_alive(doc))
-            {
-                return Ok(true);
-            }
-            doc = scorer.advance();
+        if live_matches(weight.scorer(segment, 1.0)?, segment)
+            .next()
+            .is_some()
+        {
+            return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// The documents `scorer` matches in `segment` that are not deleted, in doc order.
+pub(super) fn live_matches(
+    mut scorer: Box<dyn Scorer>,
+    segment: &SegmentReader,
+) -> impl Iterator<Item = DocId> + '_ {
+    let alive = segment.alive_bitset();
+    let mut doc = scorer.doc();
+    std::iter::from_fn(move || loop {
+        if doc == TERMINATED {
+            return None;
+        }
+        let current = doc;
+        doc = scorer.advance();
+        if alive.is_none_or(|alive| alive.is_alive(current)) {
+            return Some(current);
+        }
+    })
 }
 
 fn describe(

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use super::engine::Engine;
+use super::engine::{live_matches, Engine};
 use super::first_phase::OrdinalColumns;
 use crate::error::Result;
 use crate::indexer::CatalogDocument;
@@ -168,31 +168,20 @@ impl Engine {
         document: &CatalogDocument,
         query: &dyn Query,
     ) -> Result<Vec<SectionCount>> {
-        let Some(position) = self.catalog.position(&document.meta.id) else {
-            return Ok(Vec::new());
-        };
         let mut counts = vec![0usize; document.sections.len()];
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let range = document.ordinals();
         for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
             let ordinals = &self.ordinals[segment_ord];
-            let mut scorer = weight.scorer(segment, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
+            for doc in live_matches(weight.scorer(segment, 1.0)?, segment) {
                 let ordinal = ordinals.get_val(doc);
-                let alive = segment
-                    .alive_bitset()
-                    .is_none_or(|alive| alive.is_alive(doc));
-                if alive && range.contains(&ordinal) {
-                    let passage = (ordinal - range.start) as usize;
-                    if let Some(top) = self.catalog.documents()[position]
-                        .heading_path(passage)
-                        .last()
-                    {
-                        counts[top] += 1;
-                    }
+                if !range.contains(&ordinal) {
+                    continue;
                 }
-                doc = scorer.advance();
+                let passage = (ordinal - range.start) as usize;
+                if let Some(top) = document.heading_path(passage).last() {
+                    counts[top] += 1;
+                }
             }
         }
         Ok(document

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::counting::Occurrence;
+use super::counting::{Occurrence, Place};
 use super::engine::Engine;
 use super::filters::Filters;
 use super::query::normalize_term;
@@ -101,7 +101,7 @@ impl Engine {
         let occurrences: Vec<Occurrence> = self
             .occurrences(&request.term, &request.filters)?
             .into_iter()
-            .filter(|occurrence| occurrence.heading.is_none())
+            .filter(|occurrence| matches!(occurrence.place, Place::Passage(_)))
             .collect();
         let total: u64 = occurrences.iter().map(|o| u64::from(o.count)).sum();
         let (offset, limit) = (request.page.offset(), request.page.limit());
@@ -153,11 +153,12 @@ impl Engine {
         })
     }
 
-    /// Every line of `term` in the passage of `occurrence`.
+    /// Every line of `term` in the passage of `occurrence` (none in a heading).
     fn lines_of(&self, occurrence: &Occurrence, term: &str, width: usize) -> Result<Vec<KwicLine>> {
-        let Some(passage) = self.passage_at(&self.searcher(), occurrence.ordinal)? else {
+        let Place::Passage(address) = occurrence.place else {
             return Ok(Vec::new());
         };
+        let passage = self.stored_passage(&self.searcher().doc(address)?)?;
         Ok(context_lines(&passage.text, term, width)
             .into_iter()
             .map(|(left, matched, right)| KwicLine {

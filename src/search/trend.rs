@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::counting::Occurrence;
+use super::counting::{Occurrence, Place};
 use super::engine::Engine;
 use super::filters::{named_sections, select_documents, Filters};
 use super::query::normalize_term;
@@ -286,7 +286,7 @@ impl Engine {
                 }
                 let count = &mut counts[row];
                 count.occurrences += u64::from(occurrence.count);
-                count.passages += u64::from(occurrence.heading.is_none());
+                count.passages += u64::from(matches!(occurrence.place, Place::Passage(_)));
                 if seen.insert(occurrence.document) {
                     count.documents += 1;
                 }
@@ -302,7 +302,7 @@ impl Engine {
                     year.is_none(),
                     year,
                     occurrence.ordinal,
-                    occurrence.heading.is_none(),
+                    matches!(occurrence.place, Place::Passage(_)),
                 )
             };
             if let Some(earliest) = occurrences.iter().min_by_key(order) {
@@ -348,12 +348,12 @@ impl Engine {
         bucket_of: &[usize],
     ) -> Result<Appearance> {
         let document = &self.catalog.documents()[occurrence.document];
-        let citation = match occurrence.heading {
-            Some(section) => document.sections[section].citation.clone(),
-            None => self
-                .passage_at(&self.searcher(), occurrence.ordinal)?
-                .map(|passage| passage.citation)
-                .unwrap_or_default(),
+        let citation = match occurrence.place {
+            Place::Heading(section) => document.sections[section].citation.clone(),
+            Place::Passage(address) => {
+                self.stored_passage(&self.searcher().doc(address)?)?
+                    .citation
+            }
         };
         Ok(Appearance {
             bucket: rows[bucket_of[occurrence.document]].bucket.clone(),
