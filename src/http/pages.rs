@@ -110,7 +110,8 @@ pub async fn passage_page(State(state): State<AppState>, Path(citation): Path<St
     state
         .run(move |engine| {
             let found = engine.get(&citation).and_then(|cited| {
-                Ok((cited, engine.reference(&citation, ReferenceStyle::Gbt7714)?))
+                let reference = engine.reference_of(&cited, ReferenceStyle::Gbt7714)?;
+                Ok((cited, reference))
             });
             Ok(match found {
                 Ok((cited, reference)) => page(

@@ -31,7 +31,7 @@ use tantivy::{
 
 use super::char_query::CharQuery;
 use super::facets::{Facets, PerDocument};
-use super::filters::{filter_query, select_documents, select_outlines, Filters};
+use super::filters::{filter_query, named_sections, select_documents, select_outlines, Filters};
 use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
 use super::passages::Passage;
@@ -549,17 +549,19 @@ impl Engine {
 
     /// The documents that hold what `filters` select, without their outlines.
     pub fn document_summaries(&self, filters: &Filters) -> Result<Vec<DocumentOutline>> {
-        let documents = match filters.section {
-            None => self.documents(filters)?,
-            Some(_) => self
-                .outlines(filters)?
-                .iter()
-                .filter_map(|outline| self.catalog.document(&outline.id))
-                .collect(),
+        let documents = self.documents(filters)?;
+        let Some(spec) = &filters.section else {
+            return Ok(documents
+                .into_iter()
+                .map(DocumentOutline::summary)
+                .collect());
         };
+        let named = named_sections(spec, &documents)?;
         Ok(documents
             .into_iter()
-            .map(DocumentOutline::summary)
+            .zip(named)
+            .filter(|(_, named)| !named.is_empty())
+            .map(|(document, _)| DocumentOutline::summary(document))
             .collect())
     }
 

@@ -135,12 +135,16 @@ pub fn reference(
 impl super::engine::Engine {
     /// The reference of the report behind `citation` in `style`, accessed today.
     pub fn reference(&self, citation: &str, style: ReferenceStyle) -> crate::Result<String> {
-        let cited = self.get(citation)?;
+        self.reference_of(&self.get(citation)?, style)
+    }
+
+    /// The reference of the report behind `cited`, already read, in `style`, accessed today.
+    pub fn reference_of(&self, cited: &CitedText, style: ReferenceStyle) -> crate::Result<String> {
         let document = self
             .catalog()
             .document(&cited.passage.doc)
-            .ok_or_else(|| crate::Error::UnknownCitation(citation.to_string()))?;
-        Ok(reference(&cited, &document.meta, style, Date::today()))
+            .ok_or_else(|| crate::Error::UnknownCitation(cited.passage.citation.clone()))?;
+        Ok(reference(cited, &document.meta, style, Date::today()))
     }
 }
 
