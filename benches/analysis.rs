@@ -43,12 +43,10 @@ fn main() -> baogao::Result<()> {
     let index = index.unwrap_or_else(|| PathBuf::from("index"));
     let engine = Engine::open(&index)?;
     let (a, b) = pair.unwrap_or_else(|| {
-        let council: Vec<String> = engine
-            .catalog()
-            .documents()
-            .iter()
-            .filter(|d| d.meta.issuer.as_deref() == Some("国务院") && d.meta.year.is_some())
-            .map(|d| d.meta.id.clone())
+        let catalog = engine.catalog();
+        let council: Vec<String> = (0..catalog.len())
+            .filter(|&p| catalog.issuer(p) == Some("国务院") && catalog.year(p).is_some())
+            .map(|p| catalog.id(p).to_string())
             .collect();
         let first = council.first().cloned().unwrap_or_default();
         let last = council.last().cloned().unwrap_or_default();
@@ -67,7 +65,7 @@ fn main() -> baogao::Result<()> {
 
     println!(
         "{} documents in {}, {rounds} rounds after a warm-up",
-        engine.catalog().documents().len(),
+        engine.catalog().len(),
         index.display()
     );
     time("trend 发展, every report, by year", rounds, || {

@@ -33,10 +33,10 @@ pub fn write_ndjson(engine: &Engine, out: &mut dyn Write) -> Result<usize> {
     let passages = engine.all_passages()?;
     let write_error = |e: std::io::Error| Error::io("cannot write the export", e);
     for passage in &passages {
-        let issuer = engine
-            .catalog()
-            .document(&passage.doc)
-            .and_then(|d| d.meta.issuer.as_deref());
+        let catalog = engine.catalog();
+        let issuer = catalog
+            .position(&passage.doc)
+            .and_then(|position| catalog.issuer(position));
         let line = ExportedPassage {
             citation: &passage.citation,
             doc: &passage.doc,

@@ -741,8 +741,8 @@ fn verify_names_each_damaged_file_and_a_rebuild_repairs_the_index() {
         (".idx", &flip, "fail their checksums"),
         (".pos", &flip, "fail their checksums"),
         (".term", &truncate, ".term"),
-        ("catalog.json", &flip, "catalog.json is damaged"),
-        ("catalog.json", &truncate, "catalog.json"),
+        ("catalog.bin", &flip, "catalog.bin is damaged"),
+        ("catalog.bin", &truncate, "catalog.bin"),
         ("texts.dict", &append, "texts.dict is damaged"),
         ("checksums.json", &truncate, "checksums.json"),
     ];
@@ -759,6 +759,17 @@ fn verify_names_each_damaged_file_and_a_rebuild_repairs_the_index() {
         std::fs::write(&file, original).unwrap();
     }
     workspace.ok(&["verify"]);
+
+    // A search that reads a damaged document's outline says so, and which file.
+    let catalog = generation_file(&generation, "catalog.bin");
+    let original = std::fs::read(&catalog).unwrap();
+    flip_middle_byte(&catalog);
+    let stderr = workspace.fails(&["search", "华勤"], 1);
+    assert!(
+        stderr.contains("its file catalog.bin") && stderr.contains("fail their checksum"),
+        "{stderr}"
+    );
+    std::fs::write(&catalog, original).unwrap();
 
     // A damaged segment is not reused: indexing again builds a sound generation.
     flip_middle_byte(&generation_file(&generation, ".store"));
@@ -863,15 +874,22 @@ fn an_index_of_another_version_is_named_and_rebuilt() {
         .path()
         .join("index")
         .join(generation.trim())
-        .join("catalog.json");
-    let text = std::fs::read_to_string(&catalog).unwrap();
-    let (head, rest) = text.split_once(',').unwrap();
-    assert!(head.starts_with("{\"format\":"), "{head}");
-    std::fs::write(&catalog, format!("{{\"format\":1,{rest}")).unwrap();
+        .join("catalog.bin");
+    let mut bytes = std::fs::read(&catalog).unwrap();
+    assert!(bytes.starts_with(b"BAOGAOCT"));
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(&catalog, bytes).unwrap();
 
     let stderr = workspace.fails(&["search", "塔斯汀", "--index", "index"], 1);
     assert!(
         stderr.contains("the index at index cannot be read (the index was written by another version of baogao); rebuild it"),
+        "{stderr}"
+    );
+    // Versions up to 11 kept the catalog as catalog.json.
+    std::fs::rename(&catalog, catalog.with_file_name("catalog.json")).unwrap();
+    let stderr = workspace.fails(&["search", "塔斯汀", "--index", "index"], 1);
+    assert!(
+        stderr.contains("(the index was written by another version of baogao); rebuild it"),
         "{stderr}"
     );
     workspace.ok(&["index", "reports", "--index", "index"]);

@@ -153,7 +153,7 @@ fn a_build_syncs_its_files_then_its_directory_then_switches_current() {
     let synced = |path: String| {
         move |line: &str| line.contains("fsync(") && line.contains(&format!("<{path}>"))
     };
-    let own_files = ["texts.dict", "catalog.json", "checksums.json"]
+    let own_files = ["texts.dict", "catalog.bin", "checksums.json"]
         .map(|file| first(file, &synced(format!("{generation}/{file}"))));
     let directory = first(
         "the generation directory's sync",
@@ -173,7 +173,7 @@ fn a_build_syncs_its_files_then_its_directory_then_switches_current() {
         .position(|(_, line)| line.contains("fsync(") && line.contains(&format!("<{index}>")))
         .map(|after| rename + after)
         .unwrap_or_else(|| panic!("no sync of {index} after the rename:\n{trace}"));
-    for (file, line) in ["texts.dict", "catalog.json", "checksums.json"]
+    for (file, line) in ["texts.dict", "catalog.bin", "checksums.json"]
         .iter()
         .zip(own_files)
     {

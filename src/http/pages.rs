@@ -13,7 +13,7 @@ use super::api::{
 };
 use super::views::{self, FormChoices, Pager};
 use super::AppState;
-use crate::indexer::CatalogDocument;
+use crate::indexer::{Catalog, CatalogDocument};
 use crate::search::reference::ReferenceStyle;
 use crate::search::{Engine, SearchRequest, SearchResults};
 
@@ -46,12 +46,12 @@ struct PageParams {
 /// query, results; searched and rendered on the blocking pool.
 pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     state
-        .run(move |engine| Ok(render_search_page(engine, raw.as_deref())))
+        .run(move |engine| render_search_page(engine, raw.as_deref()))
         .await
         .unwrap_or_else(busy_page)
 }
 
-fn render_search_page(engine: &Engine, raw: Option<&str>) -> Response {
+fn render_search_page(engine: &Engine, raw: Option<&str>) -> Result<Response, ApiError> {
     let params: PageParams = match parse_params(raw) {
         Ok(params) => params,
         Err(error) => return error_page(engine, &SearchParams::default(), error),
@@ -75,27 +75,36 @@ fn render_search_page(engine: &Engine, raw: Option<&str>) -> Response {
         },
     };
     if params.fragment.as_deref() == Some("1") {
-        return (status, Html(results.into_string())).into_response();
+        return Ok((status, Html(results.into_string())).into_response());
     }
     let title = match present(&search.q) {
         Some(q) => format!("{q} · 报告检索"),
         None => "报告检索".to_string(),
     };
-    (status, page(&title, search_body(engine, search, results))).into_response()
+    Ok((status, page(&title, search_body(engine, search, results)?)).into_response())
 }
 
 /// The form over the results (or an error).
-fn search_body(engine: &Engine, search: &SearchParams, results: Markup) -> Markup {
-    maud::html! {
-        (views::search_form(&form_choices(engine, search), search))
+fn search_body(
+    engine: &Engine,
+    search: &SearchParams,
+    results: Markup,
+) -> Result<Markup, ApiError> {
+    let choices = form_choices(engine, search)?;
+    Ok(maud::html! {
+        (views::search_form(&choices, search))
         div #results { (results) }
-    }
+    })
 }
 
 /// The search page with `error` in place of results.
-fn error_page(engine: &Engine, search: &SearchParams, error: ApiError) -> Response {
-    let body = search_body(engine, search, views::error_block(&error.message));
-    (error.status, page("报告检索", body)).into_response()
+fn error_page(
+    engine: &Engine,
+    search: &SearchParams,
+    error: ApiError,
+) -> Result<Response, ApiError> {
+    let body = search_body(engine, search, views::error_block(&error.message))?;
+    Ok((error.status, page("报告检索", body)).into_response())
 }
 
 /// A page that could not be made now (the server is busy, or failed): the message alone.
@@ -113,14 +122,14 @@ pub async fn passage_page(State(state): State<AppState>, Path(citation): Path<St
                 let reference = engine.reference_of(&cited, ReferenceStyle::Gbt7714)?;
                 Ok((cited, reference))
             });
-            Ok(match found {
-                Ok((cited, reference)) => page(
+            match found {
+                Ok((cited, reference)) => Ok(page(
                     &format!("{} · 报告检索", cited.passage.citation),
                     views::passage(&cited, &reference),
                 )
-                .into_response(),
+                .into_response()),
                 Err(error) => error_page(engine, &SearchParams::default(), error.into()),
-            })
+            }
         })
         .await
         .unwrap_or_else(busy_page)
@@ -142,25 +151,23 @@ fn page(title: &str, body: Markup) -> Html<String> {
 
 /// The filters' choices from the catalog: reports and years once there are several, issuers
 /// once there are several, and the sections of the chosen (or only) report.
-fn form_choices<'e>(engine: &'e Engine, search: &SearchParams) -> FormChoices<'e> {
-    let documents = engine.catalog().documents();
+fn form_choices<'e>(
+    engine: &'e Engine,
+    search: &SearchParams,
+) -> Result<FormChoices<'e>, ApiError> {
+    let catalog = engine.catalog();
+    let documents = catalog.documents()?;
     let several = documents.len() > 1;
     let mut years: Vec<u32> = documents.iter().filter_map(|d| d.meta.year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
-    let mut issuers: Vec<String> = documents
-        .iter()
-        .filter_map(|d| d.meta.issuer.clone())
-        .collect();
-    issuers.sort();
-    issuers.dedup();
     let chosen = search.filters.doc.as_deref().map(str::to_ascii_lowercase);
-    let outline: Option<&CatalogDocument> = match (&chosen, documents) {
-        (Some(id), _) => engine.catalog().document(id),
+    let outline: Option<&CatalogDocument> = match (&chosen, documents.as_slice()) {
+        (Some(id), _) => catalog.document_by_id(id)?,
         (None, [only]) => Some(only),
         _ => None,
     };
-    FormChoices {
+    Ok(FormChoices {
         documents: if several {
             documents
                 .iter()
@@ -177,13 +184,22 @@ fn form_choices<'e>(engine: &'e Engine, search: &SearchParams) -> FormChoices<'e
         } else {
             Vec::new()
         },
-        issuers: if issuers.len() > 1 {
-            issuers
-        } else {
-            Vec::new()
+        issuers: match issuers(catalog) {
+            issuers if issuers.len() > 1 => issuers,
+            _ => Vec::new(),
         },
         outline,
-    }
+    })
+}
+
+/// Every issuer of the catalog's documents, sorted, once each.
+fn issuers(catalog: &Catalog) -> Vec<String> {
+    let mut issuers: Vec<String> = (0..catalog.len())
+        .filter_map(|position| catalog.issuer(position).map(str::to_string))
+        .collect();
+    issuers.sort();
+    issuers.dedup();
+    issuers
 }
 
 /// Links to the previous and next page of the same search.
@@ -246,13 +262,7 @@ fn analysis_form(engine: &Engine, raw: Option<&str>) -> views::AnalysisForm {
             .map(|(_, value)| value.clone())
             .unwrap_or_default()
     };
-    let documents = engine.catalog().documents();
-    let mut issuers: Vec<String> = documents
-        .iter()
-        .filter_map(|d| d.meta.issuer.clone())
-        .collect();
-    issuers.sort();
-    issuers.dedup();
+    let catalog = engine.catalog();
     views::AnalysisForm {
         terms: if value("terms").is_empty() {
             value("term")
@@ -265,8 +275,10 @@ fn analysis_form(engine: &Engine, raw: Option<&str>) -> views::AnalysisForm {
         year: value("year"),
         a: value("a"),
         b: value("b"),
-        issuers,
-        documents: documents.iter().map(|d| d.meta.id.clone()).collect(),
+        issuers: issuers(catalog),
+        documents: (0..catalog.len())
+            .map(|position| catalog.id(position).to_string())
+            .collect(),
     }
 }
 

@@ -135,10 +135,13 @@ pub fn build_index(
         .collect::<Result<Vec<Input>>>()?;
     let input_bytes = inputs.iter().map(|i| i.len).sum();
 
-    let known: HashMap<(&Path, &str), &CatalogDocument> = previous
+    let previous_documents = match &previous {
+        Some(catalog) => catalog.documents()?,
+        None => Vec::new(),
+    };
+    let known: HashMap<(&Path, &str), &CatalogDocument> = previous_documents
         .iter()
-        .flat_map(|c| c.documents().iter())
-        .map(|d| ((d.meta.source.as_path(), d.hash.as_str()), d))
+        .map(|&d| ((d.meta.source.as_path(), d.hash.as_str()), d))
         .collect();
     let (kept, fresh): (Vec<&Input>, Vec<&Input>) = inputs
         .iter()
@@ -152,9 +155,9 @@ pub fn build_index(
         .iter()
         .map(|i| (i.path.as_path(), i.hash.as_str()))
         .collect();
-    let removed: Vec<&CatalogDocument> = previous
+    let removed: Vec<&CatalogDocument> = previous_documents
         .iter()
-        .flat_map(|c| c.documents().iter())
+        .copied()
         .filter(|d| !input_keys.contains(&(d.meta.source.as_path(), d.hash.as_str())))
         .collect();
 
@@ -206,7 +209,7 @@ pub fn build_index(
     make_current(root, &generation)?;
     remove_old_generations(root, Some(&generation), old.as_deref());
 
-    report.documents = catalog.documents().len();
+    report.documents = catalog.len();
     report.passages = catalog.passage_count();
     report.indexed = indexed;
     report.removed = removed
@@ -224,6 +227,8 @@ pub fn build_index(
 fn previous_catalog(root: &Path) -> Option<Catalog> {
     let generation = current_generation(root)?;
     let (catalog, _) = open_own_files(root, &generation).ok()?;
+    // A document whose details fail their checksum is indexed again, as a damaged segment is.
+    catalog.documents().ok()?;
     let index = Index::open_in_dir(&generation).ok()?;
     let undamaged = index
         .validate_checksum()
@@ -361,7 +366,7 @@ fn write_generation(
     documents.sort_by(|a, b| a.meta.source.cmp(&b.meta.source));
     let catalog = Catalog::new(documents);
     let write_error = |e| Error::io(format!("cannot write the catalog in {}", dir.display()), e);
-    sums.write(dir, CATALOG_FILE, &catalog.to_json().map_err(write_error)?)
+    sums.write(dir, CATALOG_FILE, &catalog.to_bytes()?)
         .and_then(|()| sums.save(dir))
         .map_err(write_error)?;
     Ok((catalog, indexed, skipped))

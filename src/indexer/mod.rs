@@ -69,29 +69,45 @@ pub fn open_index(root: &Path) -> Result<OpenedIndex> {
     })
 }
 
-/// Reads and checks baogao's own files of `generation` (an index under `root`): the catalog's
-/// version first, so that an index of another version is named as such before anything else is
-/// read, then each file against `checksums.json`.
+/// Opens and checks baogao's own files of `generation` (an index under `root`): the catalog's
+/// header and table first, so that an index of another version is named as such before anything
+/// else is read, then the text dictionary against `checksums.json`. The catalog's details are
+/// checked as they are read (see [`Catalog`]); `baogao verify` checks its whole file.
 pub fn open_own_files(root: &Path, generation: &Path) -> Result<(Catalog, TextCodec)> {
     let damaged =
         |file: &str, e: std::io::Error| Error::bad_index(root, format!("its file {file}"), e);
-    let catalog_bytes =
-        std::fs::read(generation.join(CATALOG_FILE)).map_err(|e| damaged(CATALOG_FILE, e))?;
-    if catalog::format_of(&catalog_bytes) != Some(catalog::FORMAT) {
-        return Err(Error::BadIndex {
-            path: root.to_path_buf(),
-            reason: "the index was written by another version of baogao".to_string(),
-            source: None,
-        });
-    }
+    let another_version = || Error::BadIndex {
+        path: root.to_path_buf(),
+        reason: catalog::ANOTHER_VERSION.to_string(),
+        source: None,
+    };
+    let catalog = match Catalog::open(&generation.join(CATALOG_FILE), root) {
+        Ok(catalog) => catalog,
+        Err(e) if catalog::is_another_version(&e) => return Err(another_version()),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && generation.join(catalog::OLD_CATALOG_FILE).exists() =>
+        {
+            return Err(another_version())
+        }
+        Err(e) => return Err(damaged(CATALOG_FILE, e)),
+    };
     let sums = Checksums::load(generation).map_err(|e| damaged(CHECKSUMS_FILE, e))?;
-    sums.check(CATALOG_FILE, &catalog_bytes)
-        .map_err(|e| damaged(CATALOG_FILE, e))?;
-    let catalog = Catalog::parse(&catalog_bytes).map_err(|e| damaged(CATALOG_FILE, e))?;
     let dictionary = sums
         .read(generation, DICTIONARY_FILE)
         .map_err(|e| damaged(DICTIONARY_FILE, e))?;
     Ok((catalog, TextCodec::with_dictionary(dictionary)))
+}
+
+/// Checks the whole catalog file of `generation` (an index under `root`) against
+/// `checksums.json`: what opening leaves to the first reading of each document.
+pub fn verify_catalog(root: &Path, generation: &Path) -> Result<()> {
+    let damaged =
+        |file: &str, e: std::io::Error| Error::bad_index(root, format!("its file {file}"), e);
+    let sums = Checksums::load(generation).map_err(|e| damaged(CHECKSUMS_FILE, e))?;
+    sums.read(generation, CATALOG_FILE)
+        .map_err(|e| damaged(CATALOG_FILE, e))?;
+    Ok(())
 }
 
 /// Lists the report files under `paths`: files as given, directories by their `.txt`/`.md` files

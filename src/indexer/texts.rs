@@ -11,7 +11,7 @@
 //! own entropy tables than decompressing its text.
 
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 use zstd::zstd_safe::{self, DCtx};
@@ -32,8 +32,10 @@ const ZSTD_MAGIC: [u8; 4] = 0xFD2F_B528u32.to_le_bytes();
 /// Compresses and decompresses passage texts with one dictionary.
 pub struct TextCodec {
     dictionary: Vec<u8>,
-    encoder: EncoderDictionary<'static>,
-    decoder: DecoderDictionary<'static>,
+    /// Prepared from `dictionary` on first use: a command that reads no passage, or writes
+    /// none, does not pay for it.
+    encoder: OnceLock<EncoderDictionary<'static>>,
+    decoder: OnceLock<DecoderDictionary<'static>>,
     /// Decompression contexts of earlier reads, kept for the next ones: making a context costs
     /// more than decompressing a passage.
     contexts: Mutex<Vec<DCtx<'static>>>,
@@ -58,8 +60,8 @@ impl TextCodec {
     /// A codec over `dictionary` as its file holds it (empty: passages stored as they are).
     pub fn with_dictionary(dictionary: Vec<u8>) -> TextCodec {
         TextCodec {
-            encoder: EncoderDictionary::copy(&dictionary, LEVEL),
-            decoder: DecoderDictionary::copy(&dictionary),
+            encoder: OnceLock::new(),
+            decoder: OnceLock::new(),
             dictionary,
             contexts: Mutex::new(Vec::new()),
         }
@@ -83,7 +85,10 @@ impl TextCodec {
         if !self.has_dictionary() {
             return Ok(passages.map(|text| text.as_bytes().to_vec()).collect());
         }
-        let mut compressor = zstd::bulk::Compressor::with_prepared_dictionary(&self.encoder)?;
+        let encoder = self
+            .encoder
+            .get_or_init(|| EncoderDictionary::copy(&self.dictionary, LEVEL));
+        let mut compressor = zstd::bulk::Compressor::with_prepared_dictionary(encoder)?;
         passages
             .map(|text| compressor.compress(text.as_bytes()))
             .collect()
@@ -109,7 +114,10 @@ impl TextCodec {
             .and_then(|mut contexts| contexts.pop())
             .unwrap_or_else(DCtx::create);
         let mut text = Vec::with_capacity(size as usize);
-        let result = context.decompress_using_ddict(&mut text, bytes, self.decoder.as_ddict());
+        let decoder = self
+            .decoder
+            .get_or_init(|| DecoderDictionary::copy(&self.dictionary));
+        let result = context.decompress_using_ddict(&mut text, bytes, decoder.as_ddict());
         if let Ok(mut contexts) = self.contexts.lock() {
             contexts.push(context);
         }

@@ -186,10 +186,10 @@ impl Engine {
 
     /// The document with id `id`, or an error that lists similar ids.
     fn compared_document(&self, id: &str) -> Result<&CatalogDocument> {
-        if let Some(document) = self.catalog.document(id) {
+        if let Some(document) = self.catalog.document_by_id(id)? {
             return Ok(document);
         }
-        let ids = self.catalog.documents().iter().map(|d| d.meta.id.as_str());
+        let ids = (0..self.catalog.len()).map(|position| self.catalog.id(position));
         let pieces: Vec<&str> = id.split(['-', ':']).filter(|p| !p.is_empty()).collect();
         let mut similar: Vec<&str> = ids
             .filter(|candidate| pieces.iter().any(|piece| candidate.contains(piece)))

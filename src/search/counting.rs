@@ -165,7 +165,7 @@ impl Engine {
                 };
                 let count = match (&mut positions, &store) {
                     (Some(positions), _) => {
-                        positions.count_in_text(doc, self.text_start(document, passage))
+                        positions.count_in_text(doc, self.text_start(document, passage)?)
                     }
                     (None, Some(store)) => {
                         let stored: TantivyDocument = store.get(doc)?;
@@ -190,16 +190,15 @@ impl Engine {
     /// Occurrences in the heading titles of the selected documents (and, with a section filter,
     /// of the sections it names and those inside them), each title counted once.
     fn occurrences_in_headings(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
-        let documents = select_documents(&self.catalog, filters)?;
+        let positions = select_documents(&self.catalog, filters)?;
+        let documents = self.catalog.documents_at(&positions)?;
         let named = match &filters.section {
             Some(spec) => Some(named_sections(spec, &documents)?),
             None => None,
         };
         let mut found = Vec::new();
-        for (at, document) in documents.iter().enumerate() {
-            let Some(position) = self.catalog.position(&document.meta.id) else {
-                continue;
-            };
+        for (at, (&position, document)) in positions.iter().zip(&documents).enumerate() {
+            let titles = self.heading_titles(position)?;
             for (index, section) in document.sections.iter().enumerate() {
                 let selected = named.as_ref().is_none_or(|named| {
                     document
@@ -209,7 +208,7 @@ impl Engine {
                 if !selected {
                     continue;
                 }
-                let count = count_in(self.heading_title(position, index), term);
+                let count = count_in(&titles[index], term);
                 if count > 0 {
                     found.push(Occurrence {
                         document: position,

@@ -150,9 +150,9 @@ pub struct Engine {
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
     pub(super) generation: PathBuf,
-    /// Every heading title of every catalog document, normalised on first use (see
+    /// The heading titles of each catalog document, normalised on first use (see
     /// [`Engine::rescore`]).
-    heading_titles: Vec<Vec<OnceLock<String>>>,
+    heading_titles: Vec<OnceLock<Vec<String>>>,
     /// The ordinal column of each segment: the reader never reloads, so its segments are fixed.
     pub(super) ordinals: OrdinalColumns,
     /// Decompresses the stored passage texts.
@@ -177,11 +177,7 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| Error::bad_index(root, "tantivy reader", e))?;
-        let heading_titles = catalog
-            .documents()
-            .iter()
-            .map(|document| document.sections.iter().map(|_| OnceLock::new()).collect())
-            .collect();
+        let heading_titles = (0..catalog.len()).map(|_| OnceLock::new()).collect();
         let ordinals = ordinal_columns(&reader.searcher())
             .map_err(|e| Error::bad_index(root, "ordinal column", e))?;
         Ok(Engine {
@@ -453,9 +449,12 @@ impl Engine {
         let Some((position, passage)) = self.catalog.locate(ordinal) else {
             return Ok(0.0);
         };
-        let path: Vec<&str> = self.catalog.documents()[position]
+        let titles = self.heading_titles(position)?;
+        let path: Vec<&str> = self
+            .catalog
+            .document(position)?
             .heading_path(passage)
-            .map(|section| self.heading_title(position, section))
+            .map(|section| titles[section].as_str())
             .collect();
         let mut start = None;
         let mut named = 0;
@@ -477,22 +476,33 @@ impl Engine {
         Ok(named as f32 / parsed.required.len().max(1) as f32)
     }
 
-    /// Heading `section` of the catalog's document at `document`, normalised as the index holds
-    /// it (once, on first use).
-    pub(super) fn heading_title(&self, document: usize, section: usize) -> &str {
-        self.heading_titles[document][section].get_or_init(|| {
-            normalize_str(&self.catalog.documents()[document].sections[section].title)
-        })
+    /// The heading titles of the catalog's document at `document`, normalised as the index holds
+    /// them (once, on first use), by section index.
+    pub(super) fn heading_titles(&self, document: usize) -> Result<&[String]> {
+        let cell = &self.heading_titles[document];
+        if let Some(titles) = cell.get() {
+            return Ok(titles);
+        }
+        let titles = self
+            .catalog
+            .document(document)?
+            .sections
+            .iter()
+            .map(|section| normalize_str(&section.title))
+            .collect();
+        Ok(cell.get_or_init(|| titles))
     }
 
     /// Where the text of passage `passage` of the document at `document` starts in its gram
     /// field: after the titles of its headings.
-    pub(super) fn text_start(&self, document: usize, passage: usize) -> u32 {
-        text_start(
-            self.catalog.documents()[document]
+    pub(super) fn text_start(&self, document: usize, passage: usize) -> Result<u32> {
+        let titles = self.heading_titles(document)?;
+        Ok(text_start(
+            self.catalog
+                .document(document)?
                 .heading_path(passage)
-                .map(|section| self.heading_title(document, section)),
-        )
+                .map(|section| titles[section].as_str()),
+        ))
     }
 
     /// An I/O error reading `what` of this engine's generation.
@@ -538,7 +548,8 @@ impl Engine {
 
     /// The documents that `filters` select (all of them without document filters).
     pub fn documents(&self, filters: &Filters) -> Result<Vec<&CatalogDocument>> {
-        select_documents(&self.catalog, filters)
+        self.catalog
+            .documents_at(&select_documents(&self.catalog, filters)?)
     }
 
     /// The outlines of the documents that `filters` select, cut to the sections a section
@@ -623,14 +634,9 @@ impl Engine {
     /// Documents, passages and the size of the index on disk.
     pub fn stats(&self) -> Stats {
         Stats {
-            documents: self.catalog.documents().len(),
+            documents: self.catalog.len(),
             passages: self.catalog.passage_count(),
-            sections: self
-                .catalog
-                .documents()
-                .iter()
-                .map(|d| d.sections.len())
-                .sum(),
+            sections: self.catalog.section_count() as usize,
             index_bytes: self.index_bytes,
             generation: self.generation.clone(),
         }

@@ -121,20 +121,19 @@ impl Engine {
         &self,
         searcher: &Searcher,
         per_document: &[usize],
-        documents: &[&CatalogDocument],
+        documents: &[usize],
         query: &dyn Query,
     ) -> Result<Facets> {
-        let catalog = self.catalog.documents();
         let mut years: std::collections::BTreeMap<u32, usize> = Default::default();
         let mut issuers: std::collections::HashMap<&str, usize> = Default::default();
-        for (document, &count) in catalog.iter().zip(per_document) {
+        for (position, &count) in per_document.iter().enumerate() {
             if count == 0 {
                 continue;
             }
-            if let Some(year) = document.meta.year {
+            if let Some(year) = self.catalog.year(position) {
                 *years.entry(year).or_default() += count;
             }
-            if let Some(issuer) = &document.meta.issuer {
+            if let Some(issuer) = self.catalog.issuer(position) {
                 *issuers.entry(issuer).or_default() += count;
             }
         }
@@ -148,7 +147,7 @@ impl Engine {
         issuers.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         issuers.truncate(TOP_ISSUERS);
         let sections = match documents {
-            [one] => self.top_section_counts(searcher, one, query)?,
+            [one] => self.top_section_counts(searcher, self.catalog.document(*one)?, query)?,
             _ => Vec::new(),
         };
         Ok(Facets {

@@ -168,57 +168,40 @@ where
     }
 }
 
-/// The documents that `--doc`, `--year` and `--issuer` select (all without them).
-pub fn select_documents<'c>(
-    catalog: &'c Catalog,
-    filters: &Filters,
-) -> Result<Vec<&'c CatalogDocument>> {
-    let mut documents: Vec<&CatalogDocument> = catalog.documents().iter().collect();
+/// The positions in the catalog of the documents that `--doc`, `--year` and `--issuer` select
+/// (all without them), in index order. Only the catalog's table is read: no document's outline.
+pub fn select_documents(catalog: &Catalog, filters: &Filters) -> Result<Vec<usize>> {
+    let all = || 0..catalog.len();
+    let mut documents: Vec<usize> = all().collect();
     if let Some(id) = &filters.doc {
         let id = id.trim().to_ascii_lowercase();
-        let document = catalog
-            .document(&id)
+        let position = catalog
+            .position(&id)
             .ok_or_else(|| Error::UnknownDocument {
                 id: id.clone(),
-                available: list(catalog.documents().iter().map(|d| d.meta.id.clone())),
+                available: list(all().map(|p| catalog.id(p).to_string())),
             })?;
-        documents = vec![document];
+        documents = vec![position];
     }
     if let Some(issuer) = &filters.issuer {
-        if !catalog
-            .documents()
-            .iter()
-            .any(|d| d.meta.issuer.as_deref() == Some(issuer.trim()))
-        {
+        let issuer = issuer.trim();
+        if !all().any(|p| catalog.issuer(p) == Some(issuer)) {
             return Err(Error::BadArgument(format!(
                 "no document is issued by {issuer:?}; the issuers are: {}",
-                list(
-                    catalog
-                        .documents()
-                        .iter()
-                        .filter_map(|d| d.meta.issuer.clone())
-                )
+                list(all().filter_map(|p| catalog.issuer(p).map(str::to_string)))
             )));
         }
-        documents.retain(|d| d.meta.issuer.as_deref() == Some(issuer.trim()));
+        documents.retain(|&p| catalog.issuer(p) == Some(issuer));
     }
     if let Some(years) = filters.years {
-        if !catalog
-            .documents()
-            .iter()
-            .any(|d| d.meta.year.is_some_and(|y| years.contains(y)))
-        {
+        let selected = |p: usize| catalog.year(p).is_some_and(|y| years.contains(y));
+        if !all().any(selected) {
             return Err(Error::BadArgument(format!(
                 "no document is from {years}; the years are: {}",
-                list(
-                    catalog
-                        .documents()
-                        .iter()
-                        .filter_map(|d| d.meta.year.map(|y| y.to_string()))
-                )
+                list(all().filter_map(|p| catalog.year(p).map(|y| y.to_string())))
             )));
         }
-        documents.retain(|d| d.meta.year.is_some_and(|y| years.contains(y)));
+        documents.retain(|&p| selected(p));
     }
     if documents.is_empty() {
         let filters: Vec<String> = filters
@@ -237,7 +220,7 @@ pub fn select_documents<'c>(
 /// The outlines of the documents that `filters` select; with a section filter, only the sections
 /// it names, each with its subsections.
 pub fn select_outlines(catalog: &Catalog, filters: &Filters) -> Result<Vec<DocumentOutline>> {
-    let documents = select_documents(catalog, filters)?;
+    let documents = catalog.documents_at(&select_documents(catalog, filters)?)?;
     let Some(spec) = &filters.section else {
         return Ok(documents.into_iter().map(DocumentOutline::of).collect());
     };
@@ -287,11 +270,11 @@ pub fn filter_query(catalog: &Catalog, filters: &Filters) -> Result<Option<Box<d
     }
     let documents = select_documents(catalog, filters)?;
     let mut ranges: Vec<Range<u64>> = match &filters.section {
-        Some(spec) => resolve_sections(spec, &documents)?
+        Some(spec) => resolve_sections(spec, &catalog.documents_at(&documents)?)?
             .into_iter()
             .map(|(document, section)| document.section_ordinals(section))
             .collect(),
-        None => documents.iter().map(|d| d.ordinals()).collect(),
+        None => documents.iter().map(|&p| catalog.ordinals(p)).collect(),
     };
     ranges.sort_by_key(|range| range.start);
     // A filter may name a section and one of its subsections: merge overlapping runs.

@@ -79,12 +79,21 @@ impl Engine {
                 passage,
             });
         }
-        let section = self
-            .catalog
-            .documents()
-            .iter()
-            .flat_map(|d| d.sections.iter().enumerate().map(move |(i, s)| (d, i, s)))
-            .find(|(_, _, s)| s.citation == wanted);
+        // A section citation is `doc:locator`: only its document's outline is read.
+        let mut section = None;
+        for (colon, _) in wanted.match_indices(':') {
+            let Some(position) = self.catalog.position(&wanted[..colon]) else {
+                continue;
+            };
+            let document = self.catalog.document(position)?;
+            section = document
+                .sections
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.citation == wanted)
+                .map(|(index, s)| (document, index, s));
+            break;
+        }
         let Some((document, index, section)) = section else {
             return Err(Error::UnknownCitation(citation.to_string()));
         };
@@ -221,7 +230,8 @@ impl Engine {
         let located = self
             .catalog
             .locate(self.stored_ordinal(stored))
-            .map(|(position, passage)| (&self.catalog.documents()[position], passage));
+            .map(|(position, passage)| Ok::<_, Error>((self.catalog.document(position)?, passage)))
+            .transpose()?;
         let section_path: Vec<String> = located
             .and_then(|(document, passage)| {
                 let innermost = document.heading_path(passage).next()?;

@@ -142,7 +142,7 @@ impl super::engine::Engine {
     pub fn reference_of(&self, cited: &CitedText, style: ReferenceStyle) -> crate::Result<String> {
         let document = self
             .catalog()
-            .document(&cited.passage.doc)
+            .document_by_id(&cited.passage.doc)?
             .ok_or_else(|| crate::Error::UnknownCitation(cited.passage.citation.clone()))?;
         Ok(reference(cited, &document.meta, style, Date::today()))
     }

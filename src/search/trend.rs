@@ -14,7 +14,7 @@ use super::engine::Engine;
 use super::filters::{named_sections, select_documents, Filters};
 use super::query::normalize_term;
 use crate::error::{Error, Result};
-use crate::indexer::CatalogDocument;
+use crate::indexer::Catalog;
 
 /// Most terms one trend counts.
 pub const MAX_TERMS: usize = 100;
@@ -77,15 +77,18 @@ pub enum KeyValue {
 pub struct Bucket(pub Vec<(BucketBy, KeyValue)>);
 
 impl Bucket {
-    fn of(document: &CatalogDocument, by: &[BucketBy]) -> Bucket {
+    /// The bucket of the document at `position` in `catalog`.
+    fn of(catalog: &Catalog, position: usize, by: &[BucketBy]) -> Bucket {
         Bucket(
             by.iter()
                 .map(|&key| {
                     let value = match key {
                         // Documents without a year sort after every year.
-                        BucketBy::Year => KeyValue::Year(document.meta.year),
-                        BucketBy::Issuer => KeyValue::Text(document.meta.issuer.clone()),
-                        BucketBy::Doc => KeyValue::Text(Some(document.meta.id.clone())),
+                        BucketBy::Year => KeyValue::Year(catalog.year(position)),
+                        BucketBy::Issuer => {
+                            KeyValue::Text(catalog.issuer(position).map(str::to_string))
+                        }
+                        BucketBy::Doc => KeyValue::Text(Some(catalog.id(position).to_string())),
                     };
                     (key, value)
                 })
@@ -247,11 +250,11 @@ impl Engine {
         // Each selected document's bucket; the buckets sorted by their values.
         let mut buckets: Vec<Bucket> = documents
             .iter()
-            .map(|document| Bucket::of(document, &request.by))
+            .map(|&position| Bucket::of(&self.catalog, position, &request.by))
             .collect();
         buckets.sort();
         buckets.dedup();
-        let mut bucket_of = vec![usize::MAX; self.catalog.documents().len()];
+        let mut bucket_of = vec![usize::MAX; self.catalog.len()];
         let mut rows: Vec<TrendRow> = buckets
             .into_iter()
             .map(|bucket| TrendRow {
@@ -260,14 +263,12 @@ impl Engine {
                 counts: BTreeMap::new(),
             })
             .collect();
-        for (document, chars) in documents.iter().zip(&chars_of) {
-            let bucket = Bucket::of(document, &request.by);
+        for (&position, chars) in documents.iter().zip(&chars_of) {
+            let bucket = Bucket::of(&self.catalog, position, &request.by);
             let row = rows
                 .binary_search_by(|row| row.bucket.cmp(&bucket))
                 .unwrap_or_default();
-            if let Some(position) = self.catalog.position(&document.meta.id) {
-                bucket_of[position] = row;
-            }
+            bucket_of[position] = row;
             rows[row].chars += chars;
         }
 
@@ -297,7 +298,7 @@ impl Engine {
             }
             // Document order within a year: the catalog's ordinals; no year sorts last.
             let order = |occurrence: &&Occurrence| {
-                let year = self.catalog.documents()[occurrence.document].meta.year;
+                let year = self.catalog.year(occurrence.document);
                 (
                     year.is_none(),
                     year,
@@ -325,15 +326,12 @@ impl Engine {
 
     /// The characters of each of `documents` that `filters` select: whole documents, or with a
     /// section filter the named sections (those inside another named one counted once).
-    fn selected_chars(
-        &self,
-        documents: &[&CatalogDocument],
-        filters: &Filters,
-    ) -> Result<Vec<u64>> {
+    fn selected_chars(&self, documents: &[usize], filters: &Filters) -> Result<Vec<u64>> {
         let Some(spec) = &filters.section else {
-            return Ok(documents.iter().map(|d| d.chars).collect());
+            return Ok(documents.iter().map(|&p| self.catalog.chars(p)).collect());
         };
-        Ok(named_sections(spec, documents)?
+        let documents = self.catalog.documents_at(documents)?;
+        Ok(named_sections(spec, &documents)?
             .iter()
             .zip(documents)
             .map(|(indices, document)| indices.iter().map(|&i| document.sections[i].chars).sum())
@@ -347,7 +345,7 @@ impl Engine {
         rows: &[TrendRow],
         bucket_of: &[usize],
     ) -> Result<Appearance> {
-        let document = &self.catalog.documents()[occurrence.document];
+        let document = self.catalog.document(occurrence.document)?;
         let citation = match occurrence.place {
             Place::Heading(section) => document.sections[section].citation.clone(),
             Place::Passage(address) => {

@@ -1,7 +1,8 @@
 //! Checking a whole generation: what `baogao verify` runs, and what the server asks of a new
-//! generation before it switches to it. Opening already checks baogao's own files (catalog, text
-//! dictionary) against their checksums; this adds tantivy's checksums of every segment file and
-//! reads every passage's text back.
+//! generation before it switches to it. Opening checks the text dictionary and the catalog's
+//! table, and each document's details as they are first read; this checks the whole catalog file
+//! against its checksum, decodes every document, checks tantivy's checksums of every segment file
+//! and reads every passage's text back.
 
 use std::path::PathBuf;
 
@@ -28,6 +29,8 @@ impl Engine {
             reason,
             source: None,
         };
+        crate::indexer::verify_catalog(root, &self.generation)?;
+        self.catalog.documents()?;
         let searcher = self.reader.searcher();
         let mut failed: Vec<String> = searcher
             .index()
@@ -51,7 +54,7 @@ impl Engine {
         }
         Ok(Verified {
             generation: self.generation.clone(),
-            documents: self.catalog.documents().len(),
+            documents: self.catalog.len(),
             passages,
         })
     }

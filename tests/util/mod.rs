@@ -173,7 +173,7 @@ pub fn current_generation(root: &Path) -> PathBuf {
     root.join(name.trim())
 }
 
-/// The first file of `generation` whose name ends with `suffix` (`.store`, `catalog.json`).
+/// The first file of `generation` whose name ends with `suffix` (`.store`, `catalog.bin`).
 pub fn generation_file(generation: &Path, suffix: &str) -> PathBuf {
     let mut names: Vec<PathBuf> = std::fs::read_dir(generation)
         .expect("generation directory")
