@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +85,7 @@ pub struct Catalog {
     by_id: Vec<u32>,
     /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
     /// document by its ordinal.
-    by_ordinal: Arc<[(u64, usize)]>,
+    by_ordinal: Vec<(u64, usize)>,
     sections: u64,
     /// Each document's metadata and outline, decoded on first use.
     documents: Vec<OnceLock<Box<CatalogDocument>>>,
@@ -561,8 +561,8 @@ impl Catalog {
 
     /// (first ordinal, position) of every document, sorted by ordinal: where each document's
     /// passages start, for finding the document of many passages.
-    pub fn document_starts(&self) -> Arc<[(u64, usize)]> {
-        Arc::clone(&self.by_ordinal)
+    pub fn document_starts(&self) -> &[(u64, usize)] {
+        &self.by_ordinal
     }
 
     /// The position of the document holding the passage at `ordinal`, and the passage's number
@@ -597,14 +597,14 @@ pub fn is_another_version(error: &io::Error) -> bool {
 }
 
 /// (first ordinal, position) of every entry, sorted.
-fn by_ordinal(entries: &[Entry]) -> Arc<[(u64, usize)]> {
+fn by_ordinal(entries: &[Entry]) -> Vec<(u64, usize)> {
     let mut starts: Vec<(u64, usize)> = entries
         .iter()
         .enumerate()
         .map(|(position, e)| (e.first_ordinal, position))
         .collect();
     starts.sort_unstable();
-    starts.into()
+    starts
 }
 
 /// Reads little-endian numbers one after the other.

@@ -13,8 +13,10 @@
 //! single term that occurs nowhere verbatim falls back to its jieba dictionary words, all
 //! required; the result says which interpretation ran.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -30,8 +32,10 @@ use tantivy::{
 };
 
 use super::char_query::CharQuery;
-use super::facets::{Facets, PerDocument};
-use super::filters::{filter_query, named_sections, select_documents, select_outlines, Filters};
+use super::facets::{document_runs, DocumentRuns, Facets, PerDocument};
+use super::filters::{
+    filter_ranges, named_sections, ordinals_in, select_documents, select_outlines, Filters,
+};
 use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
 use super::passages::Passage;
@@ -60,6 +64,8 @@ const MAX_WORD_CHARS: usize = 8;
 const RARE_BIGRAM_FACTOR: u64 = 4;
 /// Weight of all query terms standing together as one phrase.
 const PHRASE_BOOST: f32 = 2.0;
+/// Filters whose ordinal ranges an engine keeps (all are dropped when one more comes).
+const FILTERS_KEPT: usize = 64;
 
 /// Whether the terms matched as typed or through their words.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -157,6 +163,11 @@ pub struct Engine {
     pub(super) ordinals: OrdinalColumns,
     /// Decompresses the stored passage texts.
     pub(super) texts: TextCodec,
+    /// Where each document's passages begin in each segment, made on first use.
+    document_runs: OnceLock<DocumentRuns>,
+    /// The ordinal ranges of recent filters: a section filter over a large collection looks
+    /// through every outline, and a user pages and refines under the same filter.
+    filter_ranges: Mutex<HashMap<Filters, Arc<Vec<Range<u64>>>>>,
     /// Size of the generation on disk, measured once at open: a health check must not walk
     /// the directory.
     index_bytes: u64,
@@ -189,7 +200,36 @@ impl Engine {
             heading_titles,
             ordinals,
             texts,
+            document_runs: OnceLock::new(),
+            filter_ranges: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The filter query for `filters`, if any (scored 0 by the caller), from the ranges of the
+    /// last [`FILTERS_KEPT`] filters asked for.
+    fn filter_query(&self, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
+        let kept = self
+            .filter_ranges
+            .lock()
+            .map(|kept| kept.get(filters).cloned())
+            .unwrap_or_default();
+        let ranges = match kept {
+            Some(ranges) => ranges,
+            None => {
+                let Some(ranges) = filter_ranges(&self.catalog, filters)? else {
+                    return Ok(None);
+                };
+                let ranges = Arc::new(ranges);
+                if let Ok(mut kept) = self.filter_ranges.lock() {
+                    if kept.len() >= FILTERS_KEPT {
+                        kept.clear();
+                    }
+                    kept.insert(filters.clone(), Arc::clone(&ranges));
+                }
+                ranges
+            }
+        };
+        Ok(Some(Box::new(ordinals_in(ranges))))
     }
 
     /// The index generation this engine reads.
@@ -249,7 +289,7 @@ impl Engine {
         parsed: &ParsedQuery,
         filters: &Filters,
     ) -> Result<Matching> {
-        let filter = filter_query(&self.catalog, filters)?;
+        let filter = self.filter_query(filters)?;
         let mut mode = MatchMode::Verbatim;
         let mut effective = parsed.clone();
         let mut query = self.matching_query(searcher, &effective, filter.as_deref())?;
@@ -303,8 +343,11 @@ impl Engine {
             ordinals: Arc::clone(&self.ordinals),
         };
         let per_document = PerDocument {
-            ordinals: Arc::clone(&self.ordinals),
-            starts: self.catalog.document_starts(),
+            runs: Arc::clone(
+                self.document_runs
+                    .get_or_init(|| document_runs(&self.ordinals, self.catalog.document_starts())),
+            ),
+            documents: self.catalog.len(),
         };
         let (candidates, per_document) = if counts_apart(&*matching.query) {
             (

@@ -41,20 +41,67 @@ pub struct Facets {
     pub sections: Vec<SectionCount>,
 }
 
-/// Counts matches per catalog document, found by each match's ordinal.
+/// Where each document's passages begin in each segment, by segment ordinal: a segment is sorted
+/// by ordinal and a document's passages have consecutive ordinals, so in a segment they are a
+/// run of consecutive doc ids.
+pub type DocumentRuns = Arc<[Arc<[(DocId, usize)]>]>;
+
+/// The runs of every segment: (first doc id, catalog position) of each document with ordinals in
+/// the segment's range, sorted, found by binary search over its ordinal column. Made once per
+/// engine, on the first search that counts per document.
+pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> DocumentRuns {
+    ordinals
+        .iter()
+        .map(|column| {
+            let docs = column.num_vals();
+            if docs == 0 {
+                return Arc::from(Vec::new());
+            }
+            let (lowest, highest) = (column.min_value(), column.max_value());
+            // Documents that begin after the segment's first ordinal, plus the one it begins in.
+            let from = starts
+                .partition_point(|&(first, _)| first <= lowest)
+                .saturating_sub(1);
+            let to = starts.partition_point(|&(first, _)| first <= highest);
+            let runs: Vec<(DocId, usize)> = starts[from..to]
+                .iter()
+                .map(|&(first, position)| {
+                    let doc = first_doc_at_or_after(&**column, first);
+                    (doc, position)
+                })
+                .collect();
+            Arc::from(runs)
+        })
+        .collect()
+}
+
+/// The first doc id of a segment sorted by ordinal whose ordinal is `ordinal` or more.
+fn first_doc_at_or_after(column: &dyn tantivy::columnar::ColumnValues<u64>, ordinal: u64) -> DocId {
+    let (mut low, mut high) = (0, column.num_vals());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if column.get_val(middle) < ordinal {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+/// Counts matches per catalog document, by the document run each match falls in.
 pub struct PerDocument {
-    pub ordinals: OrdinalColumns,
-    /// (first ordinal, position) of every document, sorted.
-    pub starts: Arc<[(u64, usize)]>,
+    pub runs: DocumentRuns,
+    /// Documents in the catalog.
+    pub documents: usize,
 }
 
 /// [`PerDocument`] in one segment.
 pub struct SegmentPerDocument {
-    ordinals: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    starts: Arc<[(u64, usize)]>,
+    runs: Arc<[(DocId, usize)]>,
     counts: Vec<usize>,
-    /// The ordinals [from, to) of the document of the last match, and its position.
-    last: (u64, u64, usize),
+    /// The run of the last match: matches come in doc id order.
+    run: usize,
 }
 
 impl Collector for PerDocument {
@@ -67,10 +114,9 @@ impl Collector for PerDocument {
         _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentPerDocument> {
         Ok(SegmentPerDocument {
-            ordinals: Arc::clone(&self.ordinals[segment as usize]),
-            starts: Arc::clone(&self.starts),
-            counts: vec![0; self.starts.len()],
-            last: (0, 0, 0),
+            runs: Arc::clone(&self.runs[segment as usize]),
+            counts: vec![0; self.documents],
+            run: 0,
         })
     }
 
@@ -79,7 +125,7 @@ impl Collector for PerDocument {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<usize>>) -> tantivy::Result<Vec<usize>> {
-        let mut total = vec![0; self.starts.len()];
+        let mut total = vec![0; self.documents];
         for fruit in fruits {
             for (sum, count) in total.iter_mut().zip(fruit) {
                 *sum += count;
@@ -93,20 +139,18 @@ impl SegmentCollector for SegmentPerDocument {
     type Fruit = Vec<usize>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let ordinal = self.ordinals.get_val(doc);
-        let (from, to, position) = self.last;
-        if (from..to).contains(&ordinal) {
-            self.counts[position] += 1;
-            return;
+        while self
+            .runs
+            .get(self.run + 1)
+            .is_some_and(|&(first, _)| first <= doc)
+        {
+            self.run += 1;
         }
-        // Matches come in ordinal order: a new document is looked up once.
-        let at = self.starts.partition_point(|&(first, _)| first <= ordinal);
-        let Some(&(first, position)) = at.checked_sub(1).and_then(|i| self.starts.get(i)) else {
-            return;
-        };
-        let next = self.starts.get(at).map_or(u64::MAX, |&(start, _)| start);
-        self.last = (first, next, position);
-        self.counts[position] += 1;
+        if let Some(&(first, position)) = self.runs.get(self.run) {
+            if first <= doc {
+                self.counts[position] += 1;
+            }
+        }
     }
 
     fn harvest(self) -> Vec<usize> {

@@ -8,7 +8,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::columnar::Column;
+use tantivy::query::doc_predicate_query::{
+    DocPredicateQuery, FunctionPredicate, SegmentDocPredicate,
+};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, SegmentReader, Term};
@@ -18,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::indexer::{Catalog, CatalogDocument, DocumentOutline, ORDINAL_FIELD};
 
 /// Years from `from` to `to`, both included; an open end is unbounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct YearRange {
     pub from: Option<u32>,
     pub to: Option<u32>,
@@ -98,8 +101,8 @@ impl Serialize for YearRange {
 /// parameters (flattened into every parameter struct; empty values count as absent, as a form
 /// sends `section=` for "all sections") and, serialised, the query pairs of a link that keeps
 /// them. A new filter is a field here and its matching code in [`select_documents`] or
-/// [`filter_query`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args, Serialize, Deserialize)]
+/// [`filter_ranges`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, clap::Args, Serialize, Deserialize)]
 pub struct Filters {
     /// A section number (三, (三), 3, 3.2), a citation or words of a heading title.
     #[arg(long, short)]
@@ -259,12 +262,14 @@ pub fn named_sections(spec: &str, documents: &[&CatalogDocument]) -> Result<Vec<
         .collect())
 }
 
-/// The tantivy filter for `filters`, if any; scored 0 by the caller.
+/// The ordinal ranges of the passages that `filters` select (sorted, disjoint), or `None`
+/// without filters.
 ///
 /// Every filter names whole documents or whole sections, and the passages of either are a run of
 /// consecutive ordinals, so the catalog turns any combination of filters into ordinal ranges. The
-/// filter then only checks the ordinal column of the passages the query terms match.
-pub fn filter_query(catalog: &Catalog, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
+/// filter query ([`ordinals_in`]) then only checks the ordinal column of the passages the query
+/// terms match.
+pub fn filter_ranges(catalog: &Catalog, filters: &Filters) -> Result<Option<Vec<Range<u64>>>> {
     if filters.is_empty() {
         return Ok(None);
     }
@@ -285,25 +290,62 @@ pub fn filter_query(catalog: &Catalog, filters: &Filters) -> Result<Option<Box<d
             _ => merged.push(range),
         }
     }
-    Ok(Some(Box::new(ordinals_in(merged))))
+    Ok(Some(merged))
 }
 
 /// Matches the passages whose ordinal lies in one of `ranges` (sorted, disjoint).
-fn ordinals_in(ranges: Vec<Range<u64>>) -> DocPredicateQuery {
-    let ranges = Arc::new(ranges);
+pub fn ordinals_in(ranges: Arc<Vec<Range<u64>>>) -> DocPredicateQuery {
     FunctionPredicate::from(move |segment: &SegmentReader| {
-        let ordinals = segment.fast_fields().u64(ORDINAL_FIELD)?;
-        let ranges = Arc::clone(&ranges);
-        Ok(move |doc: DocId| {
-            ordinals.first(doc).is_some_and(|ordinal| {
-                let after = ranges.partition_point(|range| range.end <= ordinal);
-                ranges
-                    .get(after)
-                    .is_some_and(|range| range.contains(&ordinal))
-            })
+        Ok(InRanges {
+            ordinals: segment.fast_fields().u64(ORDINAL_FIELD)?,
+            ranges: Arc::clone(&ranges),
+            next: 0,
         })
     })
     .into()
+}
+
+/// [`ordinals_in`] in one segment. A segment is sorted by ordinal and candidates come in doc id
+/// order, so the range to check moves forward only: the check costs one column read, not a
+/// binary search over thousands of ranges (a year or section filter over a large collection).
+struct InRanges {
+    ordinals: Column<u64>,
+    ranges: Arc<Vec<Range<u64>>>,
+    /// The first range that does not end before the last ordinal checked.
+    next: usize,
+}
+
+impl SegmentDocPredicate for InRanges {
+    fn eval(&mut self, doc: DocId) -> bool {
+        let Some(ordinal) = self.ordinals.first(doc) else {
+            return false;
+        };
+        let ranges = &self.ranges;
+        if self.next > 0 && ranges[self.next - 1].end > ordinal {
+            // Not in doc id order after all: look it up.
+            self.next = ranges.partition_point(|range| range.end <= ordinal);
+        }
+        // Skip the ranges that end before `ordinal`, a few at a time, then exactly.
+        while ranges
+            .get(self.next + 16)
+            .is_some_and(|range| range.end <= ordinal)
+        {
+            self.next += 16;
+        }
+        while ranges
+            .get(self.next)
+            .is_some_and(|range| range.end <= ordinal)
+        {
+            self.next += 1;
+        }
+        ranges
+            .get(self.next)
+            .is_some_and(|range| range.contains(&ordinal))
+    }
+
+    fn cost(&self) -> u64 {
+        10
+    }
 }
 
 /// An exact-match query on a keyword field.
