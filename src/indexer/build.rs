@@ -364,7 +364,7 @@ fn write_generation(
     writer.wait_merging_threads()?;
 
     documents.sort_by(|a, b| a.meta.source.cmp(&b.meta.source));
-    let catalog = Catalog::new(documents);
+    let catalog = Catalog::new(documents)?;
     let write_error = |e| Error::io(format!("cannot write the catalog in {}", dir.display()), e);
     sums.write(dir, CATALOG_FILE, &catalog.to_bytes()?)
         .and_then(|()| sums.save(dir))

@@ -21,6 +21,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::normalize_str;
 use crate::error::{Error, Result};
 use crate::ingest::{Document, DocumentMeta};
 
@@ -31,7 +32,7 @@ pub const CATALOG_FILE: &str = "catalog.bin";
 pub const OLD_CATALOG_FILE: &str = "catalog.json";
 
 /// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 12;
+pub const FORMAT: u32 = 13;
 
 /// First bytes of a catalog file.
 const MAGIC: &[u8; 8] = b"BAOGAOCT";
@@ -49,48 +50,50 @@ fn visible_chars(text: &str) -> u64 {
     text.chars().filter(|c| !c.is_whitespace()).count() as u64
 }
 
-/// What every command needs of one document, kept in memory from the table of the file.
-#[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    first_ordinal: u64,
-    chars: u64,
-    passages: usize,
-    year: Option<u32>,
-    /// Byte range of the id in [`Catalog::names`].
-    id: Range<usize>,
-    /// Byte range of the issuer in [`Catalog::names`].
-    issuer: Option<Range<usize>>,
-    /// Where the document's details are, from the start of the details part, and their CRC-32.
-    details: Range<u64>,
-    details_crc: u32,
+/// Byte offsets of the fields of a document's record in the table.
+mod record {
+    pub const FIRST_ORDINAL: usize = 0;
+    pub const CHARS: usize = 8;
+    pub const PASSAGES: usize = 16;
+    pub const YEAR: usize = 20;
+    pub const ID: usize = 24;
+    pub const ISSUER: usize = 32;
+    pub const DETAILS: usize = 40;
+    pub const DETAILS_LENGTH: usize = 48;
+    pub const DETAILS_CRC: usize = 52;
 }
 
-/// Where the details of an opened catalog are read from.
+/// Where the documents' details are read from.
 #[derive(Debug)]
-struct DetailsFile {
-    file: Mutex<File>,
-    /// Offset of the details part in the file.
-    start: u64,
-    /// The index root, which errors name.
-    root: PathBuf,
+enum Details {
+    /// A catalog made in memory (by a build) holds them.
+    Memory(Vec<u8>),
+    /// An opened catalog reads them from its file, from offset `start`.
+    File {
+        file: Mutex<File>,
+        start: u64,
+        /// The index root, which errors name.
+        root: PathBuf,
+    },
 }
 
 /// All indexed documents, in index order (by source path).
+///
+/// The table is kept as the file holds it, and a document's fields are read from its record when
+/// asked for: opening decodes nothing per document but where each document's ordinals begin.
 #[derive(Debug)]
 pub struct Catalog {
-    entries: Vec<Entry>,
-    /// The ids and issuers of every document, one after the other.
-    names: String,
-    /// Positions of the documents sorted by id: a citation finds its document by binary search.
-    by_id: Vec<u32>,
+    /// The records of the documents, their positions sorted by id and sorted by first ordinal,
+    /// then the names (ids and issuers) the records point into.
+    table: Vec<u8>,
+    count: usize,
+    sections: u64,
     /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
     /// document by its ordinal.
     by_ordinal: Vec<(u64, usize)>,
-    sections: u64,
     /// Each document's metadata and outline, decoded on first use.
     documents: Vec<OnceLock<Box<CatalogDocument>>>,
-    /// `None` for a catalog made in memory, whose documents are all decoded.
-    details: Option<DetailsFile>,
+    details: Details,
 }
 
 /// One document: its metadata, passage count and outline.
@@ -110,6 +113,10 @@ pub struct CatalogDocument {
     /// Each passage's innermost section, derived from `sections` when the catalog is made.
     #[serde(skip)]
     innermost: Vec<Option<u32>>,
+    /// The heading titles normalised as the index holds them, by section, made on first use:
+    /// ranking and counting compare query terms with them.
+    #[serde(skip)]
+    normalized_titles: OnceLock<Vec<String>>,
 }
 
 /// One heading of a document's outline.
@@ -254,6 +261,7 @@ impl CatalogDocument {
             chars: document_chars,
             sections,
             innermost: Vec::new(),
+            normalized_titles: OnceLock::new(),
         }
     }
 
@@ -291,6 +299,16 @@ impl CatalogDocument {
             .flat_map(|i| self.ancestors(i as usize))
     }
 
+    /// The heading titles as the index holds them (normalised), by section index.
+    pub fn normalized_titles(&self) -> &[String] {
+        self.normalized_titles.get_or_init(|| {
+            self.sections
+                .iter()
+                .map(|section| normalize_str(&section.title))
+                .collect()
+        })
+    }
+
     /// Fills `innermost`: a section comes after the sections that contain it, so the last one
     /// to claim a passage is its innermost.
     fn index_innermost(&mut self) {
@@ -313,44 +331,85 @@ impl CatalogDocument {
 }
 
 impl Catalog {
-    /// A catalog over `documents`, all in memory.
-    pub fn new(mut documents: Vec<CatalogDocument>) -> Catalog {
+    /// A catalog over `documents`, all in memory, with the table and details its file will hold.
+    pub fn new(mut documents: Vec<CatalogDocument>) -> Result<Catalog> {
+        let count = documents.len();
+        let mut records = Vec::with_capacity(count * RECORD_LEN);
         let mut names = String::new();
-        let mut entries = Vec::with_capacity(documents.len());
+        let mut details = Vec::new();
         for document in &mut documents {
             document.index_innermost();
-            let mut name = |text: &str| {
-                let start = names.len();
-                names.push_str(text);
-                start..names.len()
+            let json = serde_json::to_vec(&*document)
+                .map_err(|e| Error::io("cannot write the catalog", io::Error::other(e)))?;
+            let mut name = |text: Option<&str>| match text {
+                Some(text) => {
+                    let start = names.len() as u32;
+                    names.push_str(text);
+                    (start, text.len() as u32)
+                }
+                None => (0, NO_ISSUER),
             };
-            entries.push(Entry {
-                first_ordinal: document.first_ordinal,
-                chars: document.chars,
-                passages: document.passages,
-                year: document.meta.year,
-                id: name(&document.meta.id),
-                issuer: document.meta.issuer.as_deref().map(&mut name),
-                details: 0..0,
-                details_crc: 0,
-            });
+            let id = name(Some(&document.meta.id));
+            let issuer = name(document.meta.issuer.as_deref());
+            let mut push = |bytes: &[u8]| records.extend_from_slice(bytes);
+            push(&document.first_ordinal.to_le_bytes());
+            push(&document.chars.to_le_bytes());
+            push(&(document.passages as u32).to_le_bytes());
+            push(&document.meta.year.unwrap_or(NO_YEAR).to_le_bytes());
+            for value in [id.0, id.1, issuer.0, issuer.1] {
+                push(&value.to_le_bytes());
+            }
+            push(&(details.len() as u64).to_le_bytes());
+            push(&(json.len() as u32).to_le_bytes());
+            push(&crc32fast::hash(&json).to_le_bytes());
+            details.extend_from_slice(&json);
         }
-        let mut by_id: Vec<u32> = (0..documents.len() as u32).collect();
-        by_id.sort_by(|&a, &b| {
-            names[entries[a as usize].id.clone()].cmp(&names[entries[b as usize].id.clone()])
-        });
-        Catalog {
-            sections: documents.iter().map(|d| d.sections.len() as u64).sum(),
-            by_ordinal: by_ordinal(&entries),
-            by_id,
-            entries,
-            names,
-            documents: documents
-                .into_iter()
-                .map(|document| OnceLock::from(Box::new(document)))
-                .collect(),
-            details: None,
+        let mut by_id: Vec<usize> = (0..count).collect();
+        by_id.sort_by(|&a, &b| documents[a].meta.id.cmp(&documents[b].meta.id));
+        let mut by_first: Vec<usize> = (0..count).collect();
+        by_first.sort_by_key(|&position| documents[position].first_ordinal);
+        let mut table = records;
+        for position in by_id.into_iter().chain(by_first) {
+            table.extend_from_slice(&(position as u32).to_le_bytes());
         }
+        table.extend_from_slice(names.as_bytes());
+        let sections = documents.iter().map(|d| d.sections.len() as u64).sum();
+        let documents = documents
+            .into_iter()
+            .map(|document| OnceLock::from(Box::new(document)))
+            .collect();
+        Ok(Catalog::of_table(
+            table,
+            count,
+            sections,
+            documents,
+            Details::Memory(details),
+        ))
+    }
+
+    /// A catalog over a checked `table` of `count` documents.
+    fn of_table(
+        table: Vec<u8>,
+        count: usize,
+        sections: u64,
+        documents: Vec<OnceLock<Box<CatalogDocument>>>,
+        details: Details,
+    ) -> Catalog {
+        let mut catalog = Catalog {
+            table,
+            count,
+            sections,
+            by_ordinal: Vec::new(),
+            documents,
+            details,
+        };
+        catalog.by_ordinal = (0..count)
+            .map(|at| {
+                let position = catalog.sorted_position(count + at);
+                (catalog.u64_of(position, record::FIRST_ORDINAL), position)
+            })
+            .collect();
+        catalog
     }
 
     /// Opens the catalog file at `path` (of the index at `root`): reads and checks its header and
@@ -362,130 +421,159 @@ impl Catalog {
         let mut header = [0u8; HEADER_LEN];
         file.read_exact(&mut header)
             .map_err(|_| invalid("it is too short for its header"))?;
-        let mut fields = Fields(&header[MAGIC.len()..]);
-        if &header[..MAGIC.len()] != MAGIC || fields.u32() != FORMAT {
+        let number =
+            |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().unwrap_or([0; 4]));
+        if &header[..MAGIC.len()] != MAGIC || number(8) != FORMAT {
             return Err(io::Error::new(io::ErrorKind::Unsupported, ANOTHER_VERSION));
         }
-        let count = fields.u32() as usize;
-        let sections = fields.u64();
-        let table_length = fields.u32() as usize;
-        let table_crc = fields.u32();
+        let count = number(12) as usize;
+        let sections = u64::from_le_bytes(header[16..24].try_into().unwrap_or([0; 8]));
+        let table_length = number(24) as usize;
         let details_start = (HEADER_LEN + table_length) as u64;
-        if details_start > length {
+        if details_start > length || table_length < count * (RECORD_LEN + 8) {
             return Err(invalid("it is shorter than its table"));
         }
         let mut table = vec![0u8; table_length];
         file.read_exact(&mut table)?;
-        if crc32fast::hash(&table) != table_crc {
+        if crc32fast::hash(&table) != number(28) {
             return Err(invalid("its table fails its checksum"));
         }
-        let (entries, by_id, names) = read_table(&table, count)?;
-        if entries
-            .iter()
-            .any(|e| details_start + e.details.end > length)
-        {
-            return Err(invalid("it is shorter than the details its table lists"));
-        }
-        Ok(Catalog {
-            by_ordinal: by_ordinal(&entries),
-            documents: (0..count).map(|_| OnceLock::new()).collect(),
-            entries,
-            names,
-            by_id,
+        let catalog = Catalog::of_table(
+            table,
+            count,
             sections,
-            details: Some(DetailsFile {
+            (0..count).map(|_| OnceLock::new()).collect(),
+            Details::File {
                 file: Mutex::new(file),
                 start: details_start,
                 root: root.to_path_buf(),
-            }),
-        })
+            },
+        );
+        if (0..count).any(|p| details_start + catalog.details_of(p).end > length) {
+            return Err(invalid("it is shorter than the details its table lists"));
+        }
+        Ok(catalog)
     }
 
-    /// The catalog as the bytes of its file: every document is decoded first.
+    /// The catalog as the bytes of its file.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut details = Vec::new();
-        let mut records = Vec::with_capacity(self.len() * RECORD_LEN);
-        for (position, entry) in self.entries.iter().enumerate() {
-            let start = details.len() as u64;
-            let json = serde_json::to_vec(self.document(position)?)
-                .map_err(|e| Error::io("cannot write the catalog", io::Error::other(e)))?;
-            details.extend_from_slice(&json);
-            let range_of = |range: &Range<usize>| (range.start as u32, range.len() as u32);
-            let (id_start, id_length) = range_of(&entry.id);
-            let (issuer_start, issuer_length) =
-                entry.issuer.as_ref().map_or((0, NO_ISSUER), range_of);
-            records.extend_from_slice(&entry.first_ordinal.to_le_bytes());
-            records.extend_from_slice(&entry.chars.to_le_bytes());
-            records.extend_from_slice(&(entry.passages as u32).to_le_bytes());
-            records.extend_from_slice(&entry.year.unwrap_or(NO_YEAR).to_le_bytes());
-            for value in [id_start, id_length, issuer_start, issuer_length] {
-                records.extend_from_slice(&value.to_le_bytes());
-            }
-            records.extend_from_slice(&start.to_le_bytes());
-            records.extend_from_slice(&(json.len() as u32).to_le_bytes());
-            records.extend_from_slice(&crc32fast::hash(&json).to_le_bytes());
-        }
-        let mut table = records;
-        for position in &self.by_id {
-            table.extend_from_slice(&position.to_le_bytes());
-        }
-        table.extend_from_slice(self.names.as_bytes());
-        let mut bytes = Vec::with_capacity(HEADER_LEN + table.len() + details.len());
+        let Details::Memory(details) = &self.details else {
+            return Err(Error::io(
+                "cannot write the catalog",
+                invalid("an opened catalog is written by the build that made it"),
+            ));
+        };
+        let mut bytes = Vec::with_capacity(HEADER_LEN + self.table.len() + details.len());
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&(self.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&(self.count as u32).to_le_bytes());
         bytes.extend_from_slice(&self.sections.to_le_bytes());
-        bytes.extend_from_slice(&(table.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
-        bytes.extend_from_slice(&table);
-        bytes.extend_from_slice(&details);
+        bytes.extend_from_slice(&(self.table.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&self.table).to_le_bytes());
+        bytes.extend_from_slice(&self.table);
+        bytes.extend_from_slice(details);
         Ok(bytes)
+    }
+
+    /// The little-endian number of `N` bytes at `at` in the table (0 past its end, which a
+    /// checked table never is).
+    fn bytes_at<const N: usize>(&self, at: usize) -> [u8; N] {
+        self.table
+            .get(at..at + N)
+            .and_then(|bytes| bytes.try_into().ok())
+            .unwrap_or([0; N])
+    }
+
+    fn u32_of(&self, position: usize, field: usize) -> u32 {
+        u32::from_le_bytes(self.bytes_at(position * RECORD_LEN + field))
+    }
+
+    fn u64_of(&self, position: usize, field: usize) -> u64 {
+        u64::from_le_bytes(self.bytes_at(position * RECORD_LEN + field))
+    }
+
+    /// The position at index `at` of the sorted positions after the records: by id for `at`
+    /// below `count`, by first ordinal from there.
+    fn sorted_position(&self, at: usize) -> usize {
+        let position = u32::from_le_bytes(self.bytes_at(self.count * RECORD_LEN + at * 4)) as usize;
+        position.min(self.count.saturating_sub(1))
+    }
+
+    /// The name (id or issuer) that the record of `position` points to at `field`.
+    fn name_of(&self, position: usize, field: usize) -> Option<&str> {
+        let (start, length) = (
+            self.u32_of(position, field),
+            self.u32_of(position, field + 4),
+        );
+        if length == NO_ISSUER {
+            return None;
+        }
+        let names = self.count * (RECORD_LEN + 8);
+        let start = names + start as usize;
+        let bytes = self.table.get(start..start + length as usize)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// Where the details of the document at `position` are, from the start of the details.
+    fn details_of(&self, position: usize) -> Range<u64> {
+        let start = self.u64_of(position, record::DETAILS);
+        start..start + u64::from(self.u32_of(position, record::DETAILS_LENGTH))
     }
 
     /// Number of documents.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.count
     }
 
     /// Whether the catalog has no document (a built index always has one).
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.count == 0
     }
 
     /// The id of the document at `position`.
     pub fn id(&self, position: usize) -> &str {
-        &self.names[self.entries[position].id.clone()]
+        self.name_of(position, record::ID).unwrap_or_default()
     }
 
     /// The issuer of the document at `position`, when known.
     pub fn issuer(&self, position: usize) -> Option<&str> {
-        let range = self.entries[position].issuer.clone()?;
-        Some(&self.names[range])
+        self.name_of(position, record::ISSUER)
     }
 
     /// The year of the document at `position`, when known.
     pub fn year(&self, position: usize) -> Option<u32> {
-        self.entries[position].year
+        Some(self.u32_of(position, record::YEAR)).filter(|&year| year != NO_YEAR)
     }
 
     /// Characters of the document at `position`, white space left out.
     pub fn chars(&self, position: usize) -> u64 {
-        self.entries[position].chars
+        self.u64_of(position, record::CHARS)
+    }
+
+    /// Passages of the document at `position`.
+    fn passages(&self, position: usize) -> usize {
+        self.u32_of(position, record::PASSAGES) as usize
     }
 
     /// The ordinals of the passages of the document at `position`.
     pub fn ordinals(&self, position: usize) -> Range<u64> {
-        let entry = &self.entries[position];
-        entry.first_ordinal..entry.first_ordinal + entry.passages as u64
+        let first = self.u64_of(position, record::FIRST_ORDINAL);
+        first..first + self.passages(position) as u64
     }
 
     /// The position of the document with id `id` among the catalog's documents.
     pub fn position(&self, id: &str) -> Option<usize> {
-        let at = self
-            .by_id
-            .binary_search_by(|&position| self.id(position as usize).cmp(id))
-            .ok()?;
-        Some(self.by_id[at] as usize)
+        let (mut low, mut high) = (0, self.count);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let position = self.sorted_position(middle);
+            match self.id(position).cmp(id) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(position),
+            }
+        }
+        None
     }
 
     /// The document at `position`, with its metadata and outline: decoded from the file on first
@@ -496,11 +584,10 @@ impl Catalog {
             return Ok(document);
         }
         let decoded = self.decode(position).map_err(|e| {
-            let root = self
-                .details
-                .as_ref()
-                .map(|d| d.root.clone())
-                .unwrap_or_default();
+            let root = match &self.details {
+                Details::File { root, .. } => root.clone(),
+                Details::Memory(_) => PathBuf::new(),
+            };
             Error::bad_index(root, format!("its file {CATALOG_FILE}"), e)
         })?;
         Ok(cell.get_or_init(|| Box::new(decoded)))
@@ -530,26 +617,30 @@ impl Catalog {
 
     /// Reads, checks and decodes the details of the document at `position`.
     fn decode(&self, position: usize) -> io::Result<CatalogDocument> {
-        let entry = &self.entries[position];
-        let details = self
-            .details
-            .as_ref()
-            .ok_or_else(|| invalid("a catalog in memory lacks a document"))?;
-        let mut bytes = vec![0u8; (entry.details.end - entry.details.start) as usize];
-        {
-            let mut file = details.file.lock().unwrap_or_else(|e| e.into_inner());
-            file.seek(SeekFrom::Start(details.start + entry.details.start))?;
-            file.read_exact(&mut bytes)?;
+        let range = self.details_of(position);
+        let mut bytes = vec![0u8; (range.end - range.start) as usize];
+        match &self.details {
+            Details::Memory(details) => {
+                let slice = details
+                    .get(range.start as usize..range.end as usize)
+                    .ok_or_else(|| invalid("a document's details lie outside the catalog"))?;
+                bytes.copy_from_slice(slice);
+            }
+            Details::File { file, start, .. } => {
+                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+                file.seek(SeekFrom::Start(start + range.start))?;
+                file.read_exact(&mut bytes)?;
+            }
         }
         let id = self.id(position);
-        if crc32fast::hash(&bytes) != entry.details_crc {
+        if crc32fast::hash(&bytes) != self.u32_of(position, record::DETAILS_CRC) {
             return Err(invalid(&format!("the details of {id} fail their checksum")));
         }
         let mut document: CatalogDocument = serde_json::from_slice(&bytes)
             .map_err(|e| invalid(&format!("the details of {id}: {e}")))?;
         if document.meta.id != id
-            || document.first_ordinal != entry.first_ordinal
-            || document.passages != entry.passages
+            || document.first_ordinal != self.ordinals(position).start
+            || document.passages != self.passages(position)
         {
             return Err(invalid(&format!(
                 "the details of {id} disagree with its table"
@@ -574,12 +665,12 @@ impl Catalog {
             .checked_sub(1)?;
         let (first, position) = self.by_ordinal[at];
         let passage = (ordinal - first) as usize;
-        (passage < self.entries[position].passages).then_some((position, passage))
+        (passage < self.passages(position)).then_some((position, passage))
     }
 
     /// Total number of passages.
     pub fn passage_count(&self) -> usize {
-        self.entries.iter().map(|e| e.passages).sum()
+        (0..self.count).map(|p| self.passages(p)).sum()
     }
 
     /// Total number of sections.
@@ -594,90 +685,6 @@ pub const ANOTHER_VERSION: &str = "the index was written by another version of b
 /// Whether `error`, from [`Catalog::open`], says that the file is of another format.
 pub fn is_another_version(error: &io::Error) -> bool {
     error.kind() == io::ErrorKind::Unsupported
-}
-
-/// (first ordinal, position) of every entry, sorted.
-fn by_ordinal(entries: &[Entry]) -> Vec<(u64, usize)> {
-    let mut starts: Vec<(u64, usize)> = entries
-        .iter()
-        .enumerate()
-        .map(|(position, e)| (e.first_ordinal, position))
-        .collect();
-    starts.sort_unstable();
-    starts
-}
-
-/// Reads little-endian numbers one after the other.
-struct Fields<'a>(&'a [u8]);
-
-impl Fields<'_> {
-    fn take<const N: usize>(&mut self) -> [u8; N] {
-        let (head, rest) = self.0.split_at(N);
-        self.0 = rest;
-        head.try_into().unwrap_or([0; N])
-    }
-
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes(self.take())
-    }
-
-    fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.take())
-    }
-}
-
-/// The entries, the positions by id and the names of a catalog's table of `count` documents,
-/// each range checked.
-fn read_table(table: &[u8], count: usize) -> io::Result<(Vec<Entry>, Vec<u32>, String)> {
-    let records_length = count * RECORD_LEN;
-    let names_start = records_length + count * 4;
-    if table.len() < names_start {
-        return Err(invalid("its table is shorter than its documents' records"));
-    }
-    let names = std::str::from_utf8(&table[names_start..])
-        .map_err(|e| invalid(&format!("its names are not UTF-8: {e}")))?
-        .to_string();
-    let name = |start: u32, length: u32| {
-        let range = start as usize..start as usize + length as usize;
-        names
-            .get(range.clone())
-            .map(|_| range)
-            .ok_or_else(|| invalid("a name lies outside its table"))
-    };
-    let mut entries = Vec::with_capacity(count);
-    for record in table[..records_length].chunks_exact(RECORD_LEN) {
-        let mut fields = Fields(record);
-        let first_ordinal = fields.u64();
-        let chars = fields.u64();
-        let passages = fields.u32() as usize;
-        let year = Some(fields.u32()).filter(|&y| y != NO_YEAR);
-        let id = name(fields.u32(), fields.u32())?;
-        let (issuer_start, issuer_length) = (fields.u32(), fields.u32());
-        let issuer = match issuer_length {
-            NO_ISSUER => None,
-            length => Some(name(issuer_start, length)?),
-        };
-        let details_start = fields.u64();
-        let details_end = details_start + u64::from(fields.u32());
-        entries.push(Entry {
-            first_ordinal,
-            chars,
-            passages,
-            year,
-            id,
-            issuer,
-            details: details_start..details_end,
-            details_crc: fields.u32(),
-        });
-    }
-    let by_id: Vec<u32> = table[records_length..names_start]
-        .chunks_exact(4)
-        .map(|bytes| Fields(bytes).u32())
-        .collect();
-    if by_id.iter().any(|&position| position as usize >= count) {
-        return Err(invalid("its index of ids names no document"));
-    }
-    Ok((entries, by_id, names))
 }
 
 fn invalid(message: &str) -> io::Error {
@@ -759,7 +766,8 @@ mod tests {
                 3,
             ),
             document("b", "丁。\n", 0),
-        ]);
+        ])
+        .unwrap();
         assert_eq!(catalog.locate(0), Some((1, 0)));
         assert_eq!(catalog.locate(2), None, "b has one passage, a starts at 3");
         assert_eq!(catalog.locate(3), Some((0, 0)));
@@ -789,6 +797,7 @@ mod tests {
             document("zz", "丁。\n", 0),
             CatalogDocument::of(&with_issuer, "hash", 1),
         ])
+        .unwrap()
     }
 
     /// Writes `catalog` into a temporary directory and opens it from there.

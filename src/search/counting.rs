@@ -198,7 +198,7 @@ impl Engine {
         };
         let mut found = Vec::new();
         for (at, (&position, document)) in positions.iter().zip(&documents).enumerate() {
-            let titles = self.heading_titles(position)?;
+            let titles = document.normalized_titles();
             for (index, section) in document.sections.iter().enumerate() {
                 let selected = named.as_ref().is_none_or(|named| {
                     document

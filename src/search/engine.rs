@@ -42,7 +42,6 @@ use super::passages::Passage;
 use super::query::{ParsedQuery, QueryTerm};
 use super::request::{Page, SearchRequest};
 use super::snippet::make_snippet;
-use crate::analysis::normalize_str;
 use crate::analysis::segment::dictionary_words;
 use crate::error::{Error, Result};
 use crate::indexer::{
@@ -156,9 +155,6 @@ pub struct Engine {
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
     pub(super) generation: PathBuf,
-    /// The heading titles of each catalog document, normalised on first use (see
-    /// [`Engine::rescore`]).
-    heading_titles: Vec<OnceLock<Vec<String>>>,
     /// The ordinal column of each segment: the reader never reloads, so its segments are fixed.
     pub(super) ordinals: OrdinalColumns,
     /// Decompresses the stored passage texts.
@@ -188,7 +184,6 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| Error::bad_index(root, "tantivy reader", e))?;
-        let heading_titles = (0..catalog.len()).map(|_| OnceLock::new()).collect();
         let ordinals = ordinal_columns(&reader.searcher())
             .map_err(|e| Error::bad_index(root, "ordinal column", e))?;
         Ok(Engine {
@@ -197,7 +192,6 @@ impl Engine {
             catalog,
             index_bytes: indexer::directory_size(&generation),
             generation,
-            heading_titles,
             ordinals,
             texts,
             document_runs: OnceLock::new(),
@@ -492,10 +486,9 @@ impl Engine {
         let Some((position, passage)) = self.catalog.locate(ordinal) else {
             return Ok(0.0);
         };
-        let titles = self.heading_titles(position)?;
-        let path: Vec<&str> = self
-            .catalog
-            .document(position)?
+        let document = self.catalog.document(position)?;
+        let titles = document.normalized_titles();
+        let path: Vec<&str> = document
             .heading_path(passage)
             .map(|section| titles[section].as_str())
             .collect();
@@ -519,30 +512,13 @@ impl Engine {
         Ok(named as f32 / parsed.required.len().max(1) as f32)
     }
 
-    /// The heading titles of the catalog's document at `document`, normalised as the index holds
-    /// them (once, on first use), by section index.
-    pub(super) fn heading_titles(&self, document: usize) -> Result<&[String]> {
-        let cell = &self.heading_titles[document];
-        if let Some(titles) = cell.get() {
-            return Ok(titles);
-        }
-        let titles = self
-            .catalog
-            .document(document)?
-            .sections
-            .iter()
-            .map(|section| normalize_str(&section.title))
-            .collect();
-        Ok(cell.get_or_init(|| titles))
-    }
-
     /// Where the text of passage `passage` of the document at `document` starts in its gram
     /// field: after the titles of its headings.
     pub(super) fn text_start(&self, document: usize, passage: usize) -> Result<u32> {
-        let titles = self.heading_titles(document)?;
+        let document = self.catalog.document(document)?;
+        let titles = document.normalized_titles();
         Ok(text_start(
-            self.catalog
-                .document(document)?
+            document
                 .heading_path(passage)
                 .map(|section| titles[section].as_str()),
         ))

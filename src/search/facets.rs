@@ -47,14 +47,14 @@ pub struct Facets {
 pub type DocumentRuns = Arc<[Arc<[(DocId, usize)]>]>;
 
 /// The runs of every segment: (first doc id, catalog position) of each document with ordinals in
-/// the segment's range, sorted, found by binary search over its ordinal column. Made once per
-/// engine, on the first search that counts per document.
+/// the segment's range, sorted. Made once per engine, on the first search that counts per
+/// document. Each document's run is searched for from where the one before it begins: the
+/// segments of a build interleave documents, so most runs are near the last.
 pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> DocumentRuns {
     ordinals
         .iter()
         .map(|column| {
-            let docs = column.num_vals();
-            if docs == 0 {
+            if column.num_vals() == 0 {
                 return Arc::from(Vec::new());
             }
             let (lowest, highest) = (column.min_value(), column.max_value());
@@ -63,10 +63,11 @@ pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> Docu
                 .partition_point(|&(first, _)| first <= lowest)
                 .saturating_sub(1);
             let to = starts.partition_point(|&(first, _)| first <= highest);
+            let mut doc = 0;
             let runs: Vec<(DocId, usize)> = starts[from..to]
                 .iter()
                 .map(|&(first, position)| {
-                    let doc = first_doc_at_or_after(&**column, first);
+                    doc = first_doc_at_or_after(&**column, first, doc);
                     (doc, position)
                 })
                 .collect();
@@ -75,12 +76,35 @@ pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> Docu
         .collect()
 }
 
-/// The first doc id of a segment sorted by ordinal whose ordinal is `ordinal` or more.
-fn first_doc_at_or_after(column: &dyn tantivy::columnar::ColumnValues<u64>, ordinal: u64) -> DocId {
-    let (mut low, mut high) = (0, column.num_vals());
+/// The first doc id from `from` on of a segment sorted by ordinal whose ordinal is `ordinal` or
+/// more: steps of doubling length from `from`, then a binary search in the last step.
+fn first_doc_at_or_after(
+    column: &dyn tantivy::columnar::ColumnValues<u64>,
+    ordinal: u64,
+    from: DocId,
+) -> DocId {
+    let docs = column.num_vals();
+    let below = |doc: DocId| column.get_val(doc) < ordinal;
+    if from >= docs || !below(from) {
+        return from;
+    }
+    // `low` is below `ordinal`; find `high` that is not (or the end).
+    let (mut low, mut step) = (from, 1);
+    let mut high = loop {
+        let probe = low.saturating_add(step);
+        if probe >= docs {
+            break docs;
+        }
+        if !below(probe) {
+            break probe;
+        }
+        low = probe;
+        step = step.saturating_mul(2);
+    };
+    low += 1;
     while low < high {
         let middle = low + (high - low) / 2;
-        if column.get_val(middle) < ordinal {
+        if below(middle) {
             low = middle + 1;
         } else {
             high = middle;
