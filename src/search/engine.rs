@@ -60,7 +60,7 @@ const WORD_BOOST: f32 = 0.5;
 const MAX_WORD_CHARS: usize = 8;
 /// A bigram of a phrase at most this many times as frequent as its rarest bigram is always
 /// intersected (see [`phrase_cover`]).
-const RARE_BIGRAM_FACTOR: u64 = 4;
+const RARE_BIGRAM_FACTOR: u64 = 2;
 /// Weight of all query terms standing together as one phrase.
 const PHRASE_BOOST: f32 = 2.0;
 /// Filters whose ordinal ranges an engine keeps (all are dropped when one more comes).
@@ -858,6 +858,11 @@ mod tests {
         assert_eq!(phrase_cover(&number), vec![0, 2, 4]);
         let rare_inside = consecutive(&[10, 1, 1000, 1, 10]);
         assert_eq!(phrase_cover(&rare_inside), vec![0, 1, 3, 4]);
+        // 高质量发展 at ten times the corpus: 高质 质量 量发 发展. 质量 is more than twice as frequent
+        // as 量发 and narrows nothing (the candidates hold the phrase anyway), while the positions
+        // of every intersected bigram are read for each candidate.
+        let frequent = consecutive(&[108_300, 176_640, 80_930, 515_960]);
+        assert_eq!(phrase_cover(&frequent), vec![0, 2, 3]);
     }
 
     #[test]
