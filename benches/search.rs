@@ -116,6 +116,8 @@ fn main() -> baogao::Result<()> {
         .map(|line| request(line, options.limit))
         .collect::<baogao::Result<_>>()?;
     let engine = Engine::open(&index)?;
+    // Warm and in process, as the server answers.
+    engine.prepare_for_many_queries();
 
     let mut hits = 0;
     for request in &requests {

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use crate::util::{hit_citations, sorted, strings, Workspace};
 use baogao::analysis::normalize::normalize_str;
 use baogao::ingest::{markup::strip_markup, parse_document, read_document, Document};
+use baogao::search::{Engine, Filters, Page, SearchRequest};
 use serde_json::Value;
 
 fn corpus_dir() -> PathBuf {
@@ -1047,6 +1048,15 @@ fn search_facets_count_every_match_by_year_issuer_and_section() {
         .unwrap();
     let filtered = workspace.json(&["search", "发展", "-n", "1", "--issuer", "国务院"]);
     assert_eq!(filtered["total"].as_u64().unwrap(), state_council);
+    // An engine prepared for many queries (the server's) finds each match's document by the
+    // document runs of its segment instead of its ordinal: the same facets.
+    let engine = Engine::open(&workspace.path().join("index")).unwrap();
+    let request = SearchRequest::new("发展", Filters::default(), Page::new(1, 0).unwrap()).unwrap();
+    let by_ordinals = engine.search(&request).unwrap().facets;
+    engine.prepare_for_many_queries();
+    let by_runs = engine.search(&request).unwrap().facets;
+    assert_eq!(by_runs, by_ordinals);
+    assert_eq!(&serde_json::to_value(&by_runs).unwrap(), facets);
     // Within one report: its top sections, whose counts are the section-filtered totals.
     let one = workspace.json(&["search", "发展", "-n", "1", "--doc", "2024-国务院"]);
     for section in one["facets"]["sections"].as_array().unwrap() {

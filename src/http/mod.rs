@@ -51,7 +51,7 @@ impl SharedEngine {
     pub fn open(root: &Path) -> Result<SharedEngine> {
         Ok(SharedEngine {
             root: root.to_path_buf(),
-            current: RwLock::new(Arc::new(Engine::open(root)?)),
+            current: RwLock::new(Arc::new(serving_engine(root)?)),
         })
     }
 
@@ -77,7 +77,7 @@ impl SharedEngine {
         if generation == self.get().generation() {
             return Ok(false);
         }
-        let engine = Arc::new(Engine::open(&self.root)?);
+        let engine = Arc::new(serving_engine(&self.root)?);
         engine.verify()?;
         *self
             .current
@@ -85,6 +85,13 @@ impl SharedEngine {
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = engine;
         Ok(true)
     }
+}
+
+/// The engine of the index under `root`, prepared to answer many queries.
+fn serving_engine(root: &Path) -> Result<Engine> {
+    let engine = Engine::open(root)?;
+    engine.prepare_for_many_queries();
+    Ok(engine)
 }
 
 /// What every handler gets: the shared engine and the limits on the work it takes on.

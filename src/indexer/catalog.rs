@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +90,7 @@ pub struct Catalog {
     sections: u64,
     /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
     /// document by its ordinal.
-    by_ordinal: Vec<(u64, usize)>,
+    by_ordinal: Arc<[(u64, usize)]>,
     /// Each document's metadata and outline, decoded on first use.
     documents: Vec<OnceLock<Box<CatalogDocument>>>,
     details: Details,
@@ -399,7 +399,7 @@ impl Catalog {
             table,
             count,
             sections,
-            by_ordinal: Vec::new(),
+            by_ordinal: Arc::from(Vec::new()),
             documents,
             details,
         };
@@ -652,8 +652,8 @@ impl Catalog {
 
     /// (first ordinal, position) of every document, sorted by ordinal: where each document's
     /// passages start, for finding the document of many passages.
-    pub fn document_starts(&self) -> &[(u64, usize)] {
-        &self.by_ordinal
+    pub fn document_starts(&self) -> Arc<[(u64, usize)]> {
+        Arc::clone(&self.by_ordinal)
     }
 
     /// The position of the document holding the passage at `ordinal`, and the passage's number

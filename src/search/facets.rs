@@ -47,8 +47,8 @@ pub struct Facets {
 pub type DocumentRuns = Arc<[Arc<[(DocId, usize)]>]>;
 
 /// The runs of every segment: (first doc id, catalog position) of each document with ordinals in
-/// the segment's range, sorted. Made once per engine, on the first search that counts per
-/// document. Each document's run is searched for from where the one before it begins: the
+/// the segment's range, sorted. Made once by an engine that answers many queries (see
+/// [`Engine::prepare_for_many_queries`]). Each document's run is searched for from where the one before it begins: the
 /// segments of a build interleave documents, so most runs are near the last.
 pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> DocumentRuns {
     ordinals
@@ -113,19 +113,71 @@ fn first_doc_at_or_after(
     low
 }
 
-/// Counts matches per catalog document, by the document run each match falls in.
+/// Counts matches per catalog document: by the document run each match falls in where the runs
+/// are made (an engine that answers many queries), else by each match's ordinal.
 pub struct PerDocument {
-    pub runs: DocumentRuns,
-    /// Documents in the catalog.
-    pub documents: usize,
+    pub runs: Option<DocumentRuns>,
+    pub ordinals: OrdinalColumns,
+    /// (first ordinal, position) of every document, sorted.
+    pub starts: Arc<[(u64, usize)]>,
+}
+
+/// How the matches of one segment find their document.
+enum DocumentOf {
+    /// The run each falls in, and the run of the last match: matches come in doc id order.
+    Runs {
+        runs: Arc<[(DocId, usize)]>,
+        run: usize,
+    },
+    /// Its ordinal among the documents' first ordinals, and the ordinals [from, to) of the
+    /// document of the last match with its position.
+    Ordinals {
+        ordinals: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+        starts: Arc<[(u64, usize)]>,
+        last: (u64, u64, usize),
+    },
+}
+
+impl DocumentOf {
+    /// The catalog position of the document of `doc`.
+    fn position(&mut self, doc: DocId) -> Option<usize> {
+        match self {
+            DocumentOf::Runs { runs, run } => {
+                while runs.get(*run + 1).is_some_and(|&(first, _)| first <= doc) {
+                    *run += 1;
+                }
+                runs.get(*run)
+                    .filter(|&&(first, _)| first <= doc)
+                    .map(|&(_, position)| position)
+            }
+            DocumentOf::Ordinals { ordinals, .. } => {
+                let ordinal = ordinals.get_val(doc);
+                self.position_of_ordinal(ordinal)
+            }
+        }
+    }
+
+    /// The catalog position of the document of the passage at `ordinal` (ordinals only).
+    fn position_of_ordinal(&mut self, ordinal: u64) -> Option<usize> {
+        let DocumentOf::Ordinals { starts, last, .. } = self else {
+            return None;
+        };
+        let (from, to, position) = *last;
+        if (from..to).contains(&ordinal) {
+            return Some(position);
+        }
+        let at = starts.partition_point(|&(first, _)| first <= ordinal);
+        let &(first, position) = starts.get(at.checked_sub(1)?)?;
+        let next = starts.get(at).map_or(u64::MAX, |&(start, _)| start);
+        *last = (first, next, position);
+        Some(position)
+    }
 }
 
 /// [`PerDocument`] in one segment.
 pub struct SegmentPerDocument {
-    runs: Arc<[(DocId, usize)]>,
+    document_of: DocumentOf,
     counts: Vec<usize>,
-    /// The run of the last match: matches come in doc id order.
-    run: usize,
 }
 
 impl Collector for PerDocument {
@@ -137,10 +189,20 @@ impl Collector for PerDocument {
         segment: SegmentOrdinal,
         _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentPerDocument> {
+        let document_of = match &self.runs {
+            Some(runs) => DocumentOf::Runs {
+                runs: Arc::clone(&runs[segment as usize]),
+                run: 0,
+            },
+            None => DocumentOf::Ordinals {
+                ordinals: Arc::clone(&self.ordinals[segment as usize]),
+                starts: Arc::clone(&self.starts),
+                last: (0, 0, 0),
+            },
+        };
         Ok(SegmentPerDocument {
-            runs: Arc::clone(&self.runs[segment as usize]),
-            counts: vec![0; self.documents],
-            run: 0,
+            document_of,
+            counts: vec![0; self.starts.len()],
         })
     }
 
@@ -149,7 +211,7 @@ impl Collector for PerDocument {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<usize>>) -> tantivy::Result<Vec<usize>> {
-        let mut total = vec![0; self.documents];
+        let mut total = vec![0; self.starts.len()];
         for fruit in fruits {
             for (sum, count) in total.iter_mut().zip(fruit) {
                 *sum += count;
@@ -163,15 +225,24 @@ impl SegmentCollector for SegmentPerDocument {
     type Fruit = Vec<usize>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        while self
-            .runs
-            .get(self.run + 1)
-            .is_some_and(|&(first, _)| first <= doc)
-        {
-            self.run += 1;
+        if let Some(position) = self.document_of.position(doc) {
+            self.counts[position] += 1;
         }
-        if let Some(&(first, position)) = self.runs.get(self.run) {
-            if first <= doc {
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let DocumentOf::Ordinals { ordinals, .. } = &self.document_of else {
+            for &doc in docs {
+                self.collect(doc, 0.0);
+            }
+            return;
+        };
+        // The ordinals of a block of matches read at once, then found among the documents.
+        let mut block = [0u64; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+        let block = &mut block[..docs.len()];
+        ordinals.get_vals(docs, block);
+        for &ordinal in block.iter() {
+            if let Some(position) = self.document_of.position_of_ordinal(ordinal) {
                 self.counts[position] += 1;
             }
         }
