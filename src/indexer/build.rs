@@ -375,7 +375,7 @@ fn write_generation(
     documents.sort_by(|a, b| a.meta.source.cmp(&b.meta.source));
     let catalog = Catalog::new(documents)?;
     let write_error = |e| Error::io(format!("cannot write the catalog in {}", dir.display()), e);
-    sums.write(dir, CATALOG_FILE, &catalog.to_bytes()?)
+    sums.write(dir, CATALOG_FILE, catalog.file_bytes())
         .and_then(|()| sums.save(dir))
         .map_err(write_error)?;
     Ok((catalog, indexed, skipped))

@@ -14,10 +14,12 @@
 //!   read and decoded the first time the document is asked for.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use memmap2::Mmap;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,29 +65,35 @@ mod record {
     pub const DETAILS_CRC: usize = 52;
 }
 
-/// Where the documents' details are read from.
+/// The bytes of a catalog file: made by a build, or mapped from the file by a reader.
 #[derive(Debug)]
-enum Details {
-    /// A catalog made in memory (by a build) holds them.
-    Memory(Vec<u8>),
-    /// An opened catalog reads them from its file, from offset `start`.
-    File {
-        file: Mutex<File>,
-        start: u64,
-        /// The index root, which errors name.
-        root: PathBuf,
-    },
+enum FileBytes {
+    Built(Vec<u8>),
+    Mapped(Mmap),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Built(bytes) => bytes,
+            FileBytes::Mapped(map) => map,
+        }
+    }
 }
 
 /// All indexed documents, in index order (by source path).
 ///
-/// The table is kept as the file holds it, and a document's fields are read from its record when
-/// asked for: opening decodes nothing per document but where each document's ordinals begin.
+/// The file is mapped, not read: opening checks the header and the table, and a document's fields
+/// are read from its record when asked for, its details decoded the first time.
 #[derive(Debug)]
 pub struct Catalog {
-    /// The records of the documents, their positions sorted by id and sorted by first ordinal,
-    /// then the names (ids and issuers) the records point into.
-    table: Vec<u8>,
+    /// The whole file: the header, the table (the records of the documents, their positions
+    /// sorted by id and sorted by first ordinal, then the names (ids and issuers) the records
+    /// point into), then the details.
+    bytes: FileBytes,
+    table_length: usize,
     count: usize,
     sections: u64,
     /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
@@ -93,7 +101,8 @@ pub struct Catalog {
     by_ordinal: Arc<[(u64, usize)]>,
     /// Each document's metadata and outline, decoded on first use.
     documents: Vec<OnceLock<Box<CatalogDocument>>>,
-    details: Details,
+    /// The index root, which errors name (none for a catalog a build makes).
+    root: PathBuf,
 }
 
 /// One document: its metadata, passage count and outline.
@@ -331,7 +340,7 @@ impl CatalogDocument {
 }
 
 impl Catalog {
-    /// A catalog over `documents`, all in memory, with the table and details its file will hold.
+    /// A catalog over `documents`, all in memory, with the bytes its file will hold.
     pub fn new(mut documents: Vec<CatalogDocument>) -> Result<Catalog> {
         let count = documents.len();
         let mut records = Vec::with_capacity(count * RECORD_LEN);
@@ -373,35 +382,48 @@ impl Catalog {
             table.extend_from_slice(&(position as u32).to_le_bytes());
         }
         table.extend_from_slice(names.as_bytes());
-        let sections = documents.iter().map(|d| d.sections.len() as u64).sum();
+        let sections: u64 = documents.iter().map(|d| d.sections.len() as u64).sum();
+
+        let mut bytes = Vec::with_capacity(HEADER_LEN + table.len() + details.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&(count as u32).to_le_bytes());
+        bytes.extend_from_slice(&sections.to_le_bytes());
+        bytes.extend_from_slice(&(table.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
+        bytes.extend_from_slice(&table);
+        bytes.extend_from_slice(&details);
         let documents = documents
             .into_iter()
             .map(|document| OnceLock::from(Box::new(document)))
             .collect();
-        Ok(Catalog::of_table(
-            table,
+        Ok(Catalog::of_file(
+            FileBytes::Built(bytes),
+            table.len(),
             count,
             sections,
             documents,
-            Details::Memory(details),
+            PathBuf::new(),
         ))
     }
 
-    /// A catalog over a checked `table` of `count` documents.
-    fn of_table(
-        table: Vec<u8>,
+    /// A catalog over the checked `bytes` of its file.
+    fn of_file(
+        bytes: FileBytes,
+        table_length: usize,
         count: usize,
         sections: u64,
         documents: Vec<OnceLock<Box<CatalogDocument>>>,
-        details: Details,
+        root: PathBuf,
     ) -> Catalog {
         let mut catalog = Catalog {
-            table,
+            bytes,
+            table_length,
             count,
             sections,
             by_ordinal: Arc::from(Vec::new()),
             documents,
-            details,
+            root,
         };
         catalog.by_ordinal = (0..count)
             .map(|at| {
@@ -412,15 +434,17 @@ impl Catalog {
         catalog
     }
 
-    /// Opens the catalog file at `path` (of the index at `root`): reads and checks its header and
-    /// table only. An error says what is wrong with the file; [`is_another_version`] tells an
+    /// Opens the catalog file at `path` (of the index at `root`): maps it and checks its header
+    /// and table. An error says what is wrong with the file; [`is_another_version`] tells an
     /// older format apart.
     pub fn open(path: &Path, root: &Path) -> io::Result<Catalog> {
-        let mut file = File::open(path)?;
-        let length = file.metadata()?.len();
-        let mut header = [0u8; HEADER_LEN];
-        file.read_exact(&mut header)
-            .map_err(|_| invalid("it is too short for its header"))?;
+        let file = File::open(path)?;
+        // SAFETY: a generation's files are written once, synced, and never changed: a build
+        // writes a new generation. The map is only read.
+        let map = unsafe { Mmap::map(&file)? };
+        let header = map
+            .get(..HEADER_LEN)
+            .ok_or_else(|| invalid("it is too short for its header"))?;
         let number =
             |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().unwrap_or([0; 4]));
         if &header[..MAGIC.len()] != MAGIC || number(8) != FORMAT {
@@ -429,56 +453,47 @@ impl Catalog {
         let count = number(12) as usize;
         let sections = u64::from_le_bytes(header[16..24].try_into().unwrap_or([0; 8]));
         let table_length = number(24) as usize;
-        let details_start = (HEADER_LEN + table_length) as u64;
-        if details_start > length || table_length < count * (RECORD_LEN + 8) {
-            return Err(invalid("it is shorter than its table"));
-        }
-        let mut table = vec![0u8; table_length];
-        file.read_exact(&mut table)?;
-        if crc32fast::hash(&table) != number(28) {
+        let table = map
+            .get(HEADER_LEN..HEADER_LEN + table_length)
+            .filter(|table| table.len() >= count * (RECORD_LEN + 8))
+            .ok_or_else(|| invalid("it is shorter than its table"))?;
+        if crc32fast::hash(table) != number(28) {
             return Err(invalid("its table fails its checksum"));
         }
-        let catalog = Catalog::of_table(
-            table,
+        let catalog = Catalog::of_file(
+            FileBytes::Mapped(map),
+            table_length,
             count,
             sections,
             (0..count).map(|_| OnceLock::new()).collect(),
-            Details::File {
-                file: Mutex::new(file),
-                start: details_start,
-                root: root.to_path_buf(),
-            },
+            root.to_path_buf(),
         );
-        if (0..count).any(|p| details_start + catalog.details_of(p).end > length) {
+        let details = catalog.details().len() as u64;
+        if (0..count).any(|p| catalog.details_of(p).end > details) {
             return Err(invalid("it is shorter than the details its table lists"));
         }
         Ok(catalog)
     }
 
-    /// The catalog as the bytes of its file.
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let Details::Memory(details) = &self.details else {
-            return Err(Error::io(
-                "cannot write the catalog",
-                invalid("an opened catalog is written by the build that made it"),
-            ));
-        };
-        let mut bytes = Vec::with_capacity(HEADER_LEN + self.table.len() + details.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&(self.count as u32).to_le_bytes());
-        bytes.extend_from_slice(&self.sections.to_le_bytes());
-        bytes.extend_from_slice(&(self.table.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&crc32fast::hash(&self.table).to_le_bytes());
-        bytes.extend_from_slice(&self.table);
-        bytes.extend_from_slice(details);
-        Ok(bytes)
+    /// The bytes of the catalog's file.
+    pub fn file_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The table of the file.
+    fn table(&self) -> &[u8] {
+        &self.bytes[HEADER_LEN..HEADER_LEN + self.table_length]
+    }
+
+    /// The details of the file, after its table.
+    fn details(&self) -> &[u8] {
+        &self.bytes[HEADER_LEN + self.table_length..]
     }
 
     /// The little-endian number of `N` bytes at `at` in the table (0 past its end, which a
     /// checked table never is).
     fn bytes_at<const N: usize>(&self, at: usize) -> [u8; N] {
-        self.table
+        self.table()
             .get(at..at + N)
             .and_then(|bytes| bytes.try_into().ok())
             .unwrap_or([0; N])
@@ -510,7 +525,7 @@ impl Catalog {
         }
         let names = self.count * (RECORD_LEN + 8);
         let start = names + start as usize;
-        let bytes = self.table.get(start..start + length as usize)?;
+        let bytes = self.table().get(start..start + length as usize)?;
         std::str::from_utf8(bytes).ok()
     }
 
@@ -583,13 +598,9 @@ impl Catalog {
         if let Some(document) = cell.get() {
             return Ok(document);
         }
-        let decoded = self.decode(position).map_err(|e| {
-            let root = match &self.details {
-                Details::File { root, .. } => root.clone(),
-                Details::Memory(_) => PathBuf::new(),
-            };
-            Error::bad_index(root, format!("its file {CATALOG_FILE}"), e)
-        })?;
+        let decoded = self
+            .decode(position)
+            .map_err(|e| Error::bad_index(&self.root, format!("its file {CATALOG_FILE}"), e))?;
         Ok(cell.get_or_init(|| Box::new(decoded)))
     }
 
@@ -615,28 +626,18 @@ impl Catalog {
             .collect()
     }
 
-    /// Reads, checks and decodes the details of the document at `position`.
+    /// Checks and decodes the details of the document at `position`.
     fn decode(&self, position: usize) -> io::Result<CatalogDocument> {
         let range = self.details_of(position);
-        let mut bytes = vec![0u8; (range.end - range.start) as usize];
-        match &self.details {
-            Details::Memory(details) => {
-                let slice = details
-                    .get(range.start as usize..range.end as usize)
-                    .ok_or_else(|| invalid("a document's details lie outside the catalog"))?;
-                bytes.copy_from_slice(slice);
-            }
-            Details::File { file, start, .. } => {
-                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-                file.seek(SeekFrom::Start(start + range.start))?;
-                file.read_exact(&mut bytes)?;
-            }
-        }
+        let bytes = self
+            .details()
+            .get(range.start as usize..range.end as usize)
+            .ok_or_else(|| invalid("a document's details lie outside the catalog"))?;
         let id = self.id(position);
-        if crc32fast::hash(&bytes) != self.u32_of(position, record::DETAILS_CRC) {
+        if crc32fast::hash(bytes) != self.u32_of(position, record::DETAILS_CRC) {
             return Err(invalid(&format!("the details of {id} fail their checksum")));
         }
-        let mut document: CatalogDocument = serde_json::from_slice(&bytes)
+        let mut document: CatalogDocument = serde_json::from_slice(bytes)
             .map_err(|e| invalid(&format!("the details of {id}: {e}")))?;
         if document.meta.id != id
             || document.first_ordinal != self.ordinals(position).start
@@ -804,7 +805,7 @@ mod tests {
     fn written(catalog: &Catalog) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CATALOG_FILE);
-        std::fs::write(&path, catalog.to_bytes().unwrap()).unwrap();
+        std::fs::write(&path, catalog.file_bytes()).unwrap();
         (dir, path)
     }
 
@@ -845,7 +846,11 @@ mod tests {
     fn a_damaged_catalog_is_named_and_an_older_one_told_apart() {
         let (dir, path) = written(&two_documents());
         let bytes = std::fs::read(&path).unwrap();
+        // Each case in a file of its own: a catalog maps its file, which must not change under it.
+        let cases = std::cell::Cell::new(0);
         let open = |bytes: &[u8]| {
+            cases.set(cases.get() + 1);
+            let path = path.with_file_name(format!("case-{}.bin", cases.get()));
             std::fs::write(&path, bytes).unwrap();
             Catalog::open(&path, dir.path())
         };

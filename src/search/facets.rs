@@ -177,7 +177,19 @@ impl DocumentOf {
 /// [`PerDocument`] in one segment.
 pub struct SegmentPerDocument {
     document_of: DocumentOf,
-    counts: Vec<usize>,
+    /// (position, matches) of each document in the order its matches came: matches come in doc
+    /// id order, so a document's are together, and a rare term touches a few entries rather than
+    /// a count for every document of the catalog.
+    counts: Vec<(usize, usize)>,
+}
+
+impl SegmentPerDocument {
+    fn count(&mut self, position: usize) {
+        match self.counts.last_mut() {
+            Some((last, count)) if *last == position => *count += 1,
+            _ => self.counts.push((position, 1)),
+        }
+    }
 }
 
 impl Collector for PerDocument {
@@ -202,7 +214,7 @@ impl Collector for PerDocument {
         };
         Ok(SegmentPerDocument {
             document_of,
-            counts: vec![0; self.starts.len()],
+            counts: Vec::new(),
         })
     }
 
@@ -210,23 +222,21 @@ impl Collector for PerDocument {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<usize>>) -> tantivy::Result<Vec<usize>> {
+    fn merge_fruits(&self, fruits: Vec<Vec<(usize, usize)>>) -> tantivy::Result<Vec<usize>> {
         let mut total = vec![0; self.starts.len()];
-        for fruit in fruits {
-            for (sum, count) in total.iter_mut().zip(fruit) {
-                *sum += count;
-            }
+        for (position, count) in fruits.into_iter().flatten() {
+            total[position] += count;
         }
         Ok(total)
     }
 }
 
 impl SegmentCollector for SegmentPerDocument {
-    type Fruit = Vec<usize>;
+    type Fruit = Vec<(usize, usize)>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(position) = self.document_of.position(doc) {
-            self.counts[position] += 1;
+            self.count(position);
         }
     }
 
@@ -243,12 +253,12 @@ impl SegmentCollector for SegmentPerDocument {
         ordinals.get_vals(docs, block);
         for &ordinal in block.iter() {
             if let Some(position) = self.document_of.position_of_ordinal(ordinal) {
-                self.counts[position] += 1;
+                self.count(position);
             }
         }
     }
 
-    fn harvest(self) -> Vec<usize> {
+    fn harvest(self) -> Vec<(usize, usize)> {
         self.counts
     }
 }
