@@ -48,8 +48,9 @@ pub type DocumentRuns = Arc<[Arc<[(DocId, usize)]>]>;
 
 /// The runs of every segment: (first doc id, catalog position) of each document with ordinals in
 /// the segment's range, sorted. Made once by an engine that answers many queries (see
-/// [`Engine::prepare_for_many_queries`]). Each document's run is searched for from where the one before it begins: the
-/// segments of a build interleave documents, so most runs are near the last.
+/// [`Engine::prepare_for_many_queries`]). Each document's run is searched for from where the one
+/// before it begins: the segments of a build interleave documents, so most runs are near the
+/// last.
 pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> DocumentRuns {
     ordinals
         .iter()
