@@ -14,7 +14,6 @@
 //! required; the result says which interpretation ran.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
@@ -34,7 +33,8 @@ use tantivy::{
 use super::char_query::CharQuery;
 use super::facets::{document_runs, DocumentRuns, Facets, PerDocument};
 use super::filters::{
-    filter_ranges, named_sections, ordinals_in, select_documents, select_outlines, Filters,
+    filter_ranges, named_sections, passages_in, select_documents, select_outlines, Filters,
+    SelectedPassages,
 };
 use super::first_phase::{ordinal_columns, Candidate, FirstPhase, OrdinalColumns};
 use super::headings::{bigrams, text_start, TextOccurrences};
@@ -164,7 +164,7 @@ pub struct Engine {
     document_runs: OnceLock<DocumentRuns>,
     /// The ordinal ranges of recent filters: a section filter over a large collection looks
     /// through every outline, and a user pages and refines under the same filter.
-    filter_ranges: Mutex<HashMap<Filters, Arc<Vec<Range<u64>>>>>,
+    filter_ranges: Mutex<HashMap<Filters, Arc<SelectedPassages>>>,
     /// Size of the generation on disk, measured once, when first asked for: a health check must
     /// not walk the directory, and a search does not need it.
     index_bytes: OnceLock<u64>,
@@ -222,7 +222,7 @@ impl Engine {
                 let Some(ranges) = filter_ranges(&self.catalog, filters)? else {
                     return Ok(None);
                 };
-                let ranges = Arc::new(ranges);
+                let ranges = Arc::new(SelectedPassages::new(ranges));
                 if let Ok(mut kept) = self.filter_ranges.lock() {
                     if kept.len() >= FILTERS_KEPT {
                         kept.clear();
@@ -232,7 +232,7 @@ impl Engine {
                 ranges
             }
         };
-        Ok(Some(Box::new(ordinals_in(ranges))))
+        Ok(Some(Box::new(passages_in(ranges))))
     }
 
     /// The index generation this engine reads.

@@ -10,7 +10,7 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::engine::{live_matches, Engine};
-use super::first_phase::OrdinalColumns;
+use super::first_phase::{first_doc_at_or_after, OrdinalColumns};
 use crate::error::Result;
 use crate::indexer::CatalogDocument;
 
@@ -75,43 +75,6 @@ pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> Docu
             Arc::from(runs)
         })
         .collect()
-}
-
-/// The first doc id from `from` on of a segment sorted by ordinal whose ordinal is `ordinal` or
-/// more: steps of doubling length from `from`, then a binary search in the last step.
-fn first_doc_at_or_after(
-    column: &dyn tantivy::columnar::ColumnValues<u64>,
-    ordinal: u64,
-    from: DocId,
-) -> DocId {
-    let docs = column.num_vals();
-    let below = |doc: DocId| column.get_val(doc) < ordinal;
-    if from >= docs || !below(from) {
-        return from;
-    }
-    // `low` is below `ordinal`; find `high` that is not (or the end).
-    let (mut low, mut step) = (from, 1);
-    let mut high = loop {
-        let probe = low.saturating_add(step);
-        if probe >= docs {
-            break docs;
-        }
-        if !below(probe) {
-            break probe;
-        }
-        low = probe;
-        step = step.saturating_mul(2);
-    };
-    low += 1;
-    while low < high {
-        let middle = low + (high - low) / 2;
-        if below(middle) {
-            low = middle + 1;
-        } else {
-            high = middle;
-        }
-    }
-    low
 }
 
 /// Counts matches per catalog document: by the document run each match falls in where the runs

@@ -2,20 +2,22 @@
 //! sections (`--section`) a search looks in. A filter that selects nothing is an error that lists
 //! what there is, never a silently empty result.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::doc_predicate_query::{
-    DocPredicateQuery, FunctionPredicate, SegmentDocPredicate,
+    ConstOrVariableSegmentPredicate, DocPredicate, DocPredicateQuery, SegmentDocPredicate,
 };
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, SegmentReader, Term};
+use tantivy::{DocId, DocSet, SegmentReader, Term, TERMINATED};
 
+use super::first_phase::first_doc_at_or_after;
 use super::sections::resolve_sections;
 use crate::error::{Error, Result};
 use crate::indexer::{Catalog, CatalogDocument, DocumentOutline, ORDINAL_FIELD};
@@ -267,8 +269,7 @@ pub fn named_sections(spec: &str, documents: &[&CatalogDocument]) -> Result<Vec<
 ///
 /// Every filter names whole documents or whole sections, and the passages of either are a run of
 /// consecutive ordinals, so the catalog turns any combination of filters into ordinal ranges. The
-/// filter query ([`ordinals_in`]) then only checks the ordinal column of the passages the query
-/// terms match.
+/// filter query ([`passages_in`]) turns them into doc id ranges in each segment.
 pub fn filter_ranges(catalog: &Catalog, filters: &Filters) -> Result<Option<Vec<Range<u64>>>> {
     if filters.is_empty() {
         return Ok(None);
@@ -293,58 +294,167 @@ pub fn filter_ranges(catalog: &Catalog, filters: &Filters) -> Result<Option<Vec<
     Ok(Some(merged))
 }
 
-/// Matches the passages whose ordinal lies in one of `ranges` (sorted, disjoint).
-pub fn ordinals_in(ranges: Arc<Vec<Range<u64>>>) -> DocPredicateQuery {
-    FunctionPredicate::from(move |segment: &SegmentReader| {
-        Ok(InRanges {
-            ordinals: segment.fast_fields().u64(ORDINAL_FIELD)?,
-            ranges: Arc::clone(&ranges),
-            next: 0,
+/// The passages a filter selects: their ordinal ranges, and in each segment the doc id ranges
+/// that hold them, found on first use and kept with the filter.
+#[derive(Debug)]
+pub struct SelectedPassages {
+    ordinals: Vec<Range<u64>>,
+    docs: Mutex<HashMap<SegmentId, Arc<[Range<DocId>]>>>,
+}
+
+impl SelectedPassages {
+    /// The passages at `ordinals` (sorted, disjoint ranges).
+    pub fn new(ordinals: Vec<Range<u64>>) -> SelectedPassages {
+        SelectedPassages {
+            ordinals,
+            docs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The doc id ranges of `segment` that hold the selected passages: a segment is sorted by
+    /// ordinal, so each ordinal range is a doc id range there, its ends found by searching the
+    /// ordinal column from where the range before it ended.
+    fn doc_ranges(&self, segment: &SegmentReader) -> tantivy::Result<Arc<[Range<DocId>]>> {
+        let id = segment.segment_id();
+        if let Some(docs) = self
+            .docs
+            .lock()
+            .ok()
+            .and_then(|docs| docs.get(&id).cloned())
+        {
+            return Ok(docs);
+        }
+        let column = segment
+            .fast_fields()
+            .u64(ORDINAL_FIELD)?
+            .first_or_default_col(0);
+        let mut docs = Vec::new();
+        if column.num_vals() > 0 {
+            let (lowest, highest) = (column.min_value(), column.max_value());
+            let from = self.ordinals.partition_point(|range| range.end <= lowest);
+            let to = self
+                .ordinals
+                .partition_point(|range| range.start <= highest);
+            let mut doc = 0;
+            for range in &self.ordinals[from..to.max(from)] {
+                let start = first_doc_at_or_after(&*column, range.start, doc);
+                doc = first_doc_at_or_after(&*column, range.end, start);
+                if start < doc {
+                    docs.push(start..doc);
+                }
+            }
+        }
+        let docs: Arc<[Range<DocId>]> = Arc::from(docs);
+        if let Ok(mut kept) = self.docs.lock() {
+            kept.insert(id, Arc::clone(&docs));
+        }
+        Ok(docs)
+    }
+}
+
+/// Matches the passages `selected`: in each segment, the doc ids of its ranges, which the other
+/// clauses of a query seek into rather than checking a filter on each of their candidates. A
+/// frequent phrase under a year or section filter then checks the positions of the filtered
+/// passages only.
+pub fn passages_in(selected: Arc<SelectedPassages>) -> DocPredicateQuery {
+    InSelected { selected }.into()
+}
+
+/// The [`DocPredicate`] of [`passages_in`].
+#[derive(Debug)]
+struct InSelected {
+    selected: Arc<SelectedPassages>,
+}
+
+impl DocPredicate for InSelected {
+    type SegmentDocPredicate = Selected;
+
+    fn doc_predicate(
+        &self,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<ConstOrVariableSegmentPredicate<Selected>> {
+        let ranges = self.selected.doc_ranges(segment)?;
+        if ranges.is_empty() {
+            return Ok(ConstOrVariableSegmentPredicate::Const(false));
+        }
+        Ok(ConstOrVariableSegmentPredicate::Variable {
+            predicate: Selected,
+            necessary_condition: Box::new(DocRanges::new(ranges)),
         })
-    })
-    .into()
+    }
 }
 
-/// [`ordinals_in`] in one segment. A segment is sorted by ordinal and candidates come in doc id
-/// order, so the range to check moves forward only: the check costs one column read, not a
-/// binary search over thousands of ranges (a year or section filter over a large collection).
-struct InRanges {
-    ordinals: Column<u64>,
-    ranges: Arc<Vec<Range<u64>>>,
-    /// The first range that does not end before the last ordinal checked.
-    next: usize,
-}
+/// Every doc of the [`DocRanges`] is selected: nothing is left to check.
+struct Selected;
 
-impl SegmentDocPredicate for InRanges {
-    fn eval(&mut self, doc: DocId) -> bool {
-        let Some(ordinal) = self.ordinals.first(doc) else {
-            return false;
-        };
-        let ranges = &self.ranges;
-        if self.next > 0 && ranges[self.next - 1].end > ordinal {
-            // Not in doc id order after all: look it up.
-            self.next = ranges.partition_point(|range| range.end <= ordinal);
-        }
-        // Skip the ranges that end before `ordinal`, a few at a time, then exactly.
-        while ranges
-            .get(self.next + 16)
-            .is_some_and(|range| range.end <= ordinal)
-        {
-            self.next += 16;
-        }
-        while ranges
-            .get(self.next)
-            .is_some_and(|range| range.end <= ordinal)
-        {
-            self.next += 1;
-        }
-        ranges
-            .get(self.next)
-            .is_some_and(|range| range.contains(&ordinal))
+impl SegmentDocPredicate for Selected {
+    fn eval(&mut self, _doc: DocId) -> bool {
+        true
     }
 
     fn cost(&self) -> u64 {
-        10
+        1
+    }
+}
+
+/// The doc ids of sorted, disjoint, non-empty ranges.
+struct DocRanges {
+    ranges: Arc<[Range<DocId>]>,
+    /// The range of the current doc.
+    at: usize,
+    doc: DocId,
+    size: u32,
+}
+
+impl DocRanges {
+    fn new(ranges: Arc<[Range<DocId>]>) -> DocRanges {
+        DocRanges {
+            doc: ranges.first().map_or(TERMINATED, |range| range.start),
+            size: ranges.iter().map(|range| range.end - range.start).sum(),
+            ranges,
+            at: 0,
+        }
+    }
+}
+
+impl DocSet for DocRanges {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.doc += 1;
+        if self
+            .ranges
+            .get(self.at)
+            .is_none_or(|range| self.doc >= range.end)
+        {
+            self.at += 1;
+            self.doc = self
+                .ranges
+                .get(self.at)
+                .map_or(TERMINATED, |range| range.start);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        self.at += self.ranges[self.at..].partition_point(|range| range.end <= target);
+        self.doc = self
+            .ranges
+            .get(self.at)
+            .map_or(TERMINATED, |range| range.start.max(target));
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.size
     }
 }
 
@@ -367,6 +477,38 @@ fn list(values: impl Iterator<Item = String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_ranges_advance_through_and_seek_into_their_ranges() {
+        let ranges: Arc<[Range<DocId>]> = Arc::from(vec![2..4, 7..8, 10..13]);
+        let mut docs = DocRanges::new(Arc::clone(&ranges));
+        assert_eq!(docs.size_hint(), 6);
+        let mut all = vec![docs.doc()];
+        while docs.advance() != TERMINATED {
+            all.push(docs.doc());
+        }
+        assert_eq!(all, [2, 3, 7, 10, 11, 12]);
+        assert_eq!(
+            docs.advance(),
+            TERMINATED,
+            "advancing past the end stays there"
+        );
+
+        let mut docs = DocRanges::new(Arc::clone(&ranges));
+        assert_eq!(docs.seek(2), 2, "a seek to the current doc stays");
+        assert_eq!(docs.seek(5), 7, "a seek into a gap lands on the next range");
+        assert_eq!(
+            docs.seek(11),
+            11,
+            "a seek inside a range lands on its target"
+        );
+        assert_eq!(docs.advance(), 12);
+        assert_eq!(docs.seek(13), TERMINATED);
+        assert_eq!(docs.seek(20), TERMINATED);
+
+        let mut empty = DocRanges::new(Arc::from(Vec::new()));
+        assert_eq!((empty.doc(), empty.advance()), (TERMINATED, TERMINATED));
+    }
 
     #[test]
     fn parses_years_and_ranges() {

@@ -38,6 +38,39 @@ pub fn ordinal_columns(searcher: &Searcher) -> tantivy::Result<OrdinalColumns> {
         .collect()
 }
 
+/// The first doc id from `from` on of a segment sorted by ordinal whose ordinal is `ordinal` or
+/// more: steps of doubling length from `from`, then a binary search in the last step.
+pub fn first_doc_at_or_after(column: &dyn ColumnValues<u64>, ordinal: u64, from: DocId) -> DocId {
+    let docs = column.num_vals();
+    let below = |doc: DocId| column.get_val(doc) < ordinal;
+    if from >= docs || !below(from) {
+        return from;
+    }
+    // `low` is below `ordinal`; find `high` that is not (or the end).
+    let (mut low, mut step) = (from, 1);
+    let mut high = loop {
+        let probe = low.saturating_add(step);
+        if probe >= docs {
+            break docs;
+        }
+        if !below(probe) {
+            break probe;
+        }
+        low = probe;
+        step = step.saturating_mul(2);
+    };
+    low += 1;
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if below(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
 /// Collects the best `limit` passages, equal scores in document order.
 pub struct FirstPhase {
     pub limit: usize,
