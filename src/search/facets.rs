@@ -2,6 +2,7 @@
 //! issuer and, within one report, by its top sections. The pass that counts the matches counts
 //! them per document ([`PerDocument`]); years and issuers add documents up.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -10,9 +11,9 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::engine::{live_matches, Engine};
-use super::first_phase::{first_doc_at_or_after, OrdinalColumns};
+use super::first_phase::{doc_ranges, OrdinalColumns};
 use crate::error::Result;
-use crate::indexer::CatalogDocument;
+use crate::indexer::{Catalog, CatalogDocument};
 
 /// Issuers listed, the most frequent first.
 pub const TOP_ISSUERS: usize = 20;
@@ -41,38 +42,26 @@ pub struct Facets {
     pub sections: Vec<SectionCount>,
 }
 
-/// Where each document's passages begin in each segment, by segment ordinal: a segment is sorted
-/// by ordinal and a document's passages have consecutive ordinals, so in a segment they are a
-/// run of consecutive doc ids.
-pub type DocumentRuns = Arc<[Arc<[(DocId, usize)]>]>;
+/// Where each document's passages are in each segment, by segment ordinal: a segment is sorted
+/// by ordinal and a document's passages have consecutive ordinals, so in a segment they are one
+/// range of doc ids, listed with the document's catalog position.
+pub type DocumentRuns = Arc<[Arc<[(Range<DocId>, usize)]>]>;
 
-/// The runs of every segment: (first doc id, catalog position) of each document with ordinals in
-/// the segment's range, sorted. Made once by an engine that answers many queries (see
-/// [`Engine::prepare_for_many_queries`]). Each document's run is searched for from where the one
-/// before it begins: the segments of a build interleave documents, so most runs are near the
-/// last.
-pub fn document_runs(ordinals: &OrdinalColumns, starts: &[(u64, usize)]) -> DocumentRuns {
+/// The runs of every segment (see [`doc_ranges`]) of the documents of `catalog`. Made once by an
+/// engine that answers many queries (see [`Engine::prepare_for_many_queries`]).
+pub fn document_runs(ordinals: &OrdinalColumns, catalog: &Catalog) -> DocumentRuns {
+    let starts = catalog.document_starts();
+    let documents: Vec<Range<u64>> = starts
+        .iter()
+        .map(|&(_, position)| catalog.ordinals(position))
+        .collect();
     ordinals
         .iter()
         .map(|column| {
-            if column.num_vals() == 0 {
-                return Arc::from(Vec::new());
-            }
-            let (lowest, highest) = (column.min_value(), column.max_value());
-            // Documents that begin after the segment's first ordinal, plus the one it begins in.
-            let from = starts
-                .partition_point(|&(first, _)| first <= lowest)
-                .saturating_sub(1);
-            let to = starts.partition_point(|&(first, _)| first <= highest);
-            let mut doc = 0;
-            let runs: Vec<(DocId, usize)> = starts[from..to]
-                .iter()
-                .map(|&(first, position)| {
-                    doc = first_doc_at_or_after(&**column, first, doc);
-                    (doc, position)
-                })
-                .collect();
-            Arc::from(runs)
+            doc_ranges(&**column, &documents)
+                .into_iter()
+                .map(|(index, docs)| (docs, starts[index].1))
+                .collect()
         })
         .collect()
 }
@@ -90,7 +79,7 @@ pub struct PerDocument {
 enum DocumentOf {
     /// The run each falls in, and the run of the last match: matches come in doc id order.
     Runs {
-        runs: Arc<[(DocId, usize)]>,
+        runs: Arc<[(Range<DocId>, usize)]>,
         run: usize,
     },
     /// Its ordinal among the documents' first ordinals, and the ordinals [from, to) of the
@@ -107,11 +96,11 @@ impl DocumentOf {
     fn position(&mut self, doc: DocId) -> Option<usize> {
         match self {
             DocumentOf::Runs { runs, run } => {
-                while runs.get(*run + 1).is_some_and(|&(first, _)| first <= doc) {
+                while runs.get(*run).is_some_and(|(docs, _)| docs.end <= doc) {
                     *run += 1;
                 }
                 runs.get(*run)
-                    .filter(|&&(first, _)| first <= doc)
+                    .filter(|(docs, _)| docs.contains(&doc))
                     .map(|&(_, position)| position)
             }
             DocumentOf::Ordinals { ordinals, .. } => {

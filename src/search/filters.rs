@@ -17,7 +17,7 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, SegmentReader, Term, TERMINATED};
 
-use super::first_phase::first_doc_at_or_after;
+use super::first_phase::doc_ranges;
 use super::sections::resolve_sections;
 use crate::error::{Error, Result};
 use crate::indexer::{Catalog, CatalogDocument, DocumentOutline, ORDINAL_FIELD};
@@ -311,9 +311,7 @@ impl SelectedPassages {
         }
     }
 
-    /// The doc id ranges of `segment` that hold the selected passages: a segment is sorted by
-    /// ordinal, so each ordinal range is a doc id range there, its ends found by searching the
-    /// ordinal column from where the range before it ended.
+    /// The doc id ranges of `segment` that hold the selected passages (see [`doc_ranges`]).
     fn doc_ranges(&self, segment: &SegmentReader) -> tantivy::Result<Arc<[Range<DocId>]>> {
         let id = segment.segment_id();
         if let Some(docs) = self
@@ -328,23 +326,10 @@ impl SelectedPassages {
             .fast_fields()
             .u64(ORDINAL_FIELD)?
             .first_or_default_col(0);
-        let mut docs = Vec::new();
-        if column.num_vals() > 0 {
-            let (lowest, highest) = (column.min_value(), column.max_value());
-            let from = self.ordinals.partition_point(|range| range.end <= lowest);
-            let to = self
-                .ordinals
-                .partition_point(|range| range.start <= highest);
-            let mut doc = 0;
-            for range in &self.ordinals[from..to.max(from)] {
-                let start = first_doc_at_or_after(&*column, range.start, doc);
-                doc = first_doc_at_or_after(&*column, range.end, start);
-                if start < doc {
-                    docs.push(start..doc);
-                }
-            }
-        }
-        let docs: Arc<[Range<DocId>]> = Arc::from(docs);
+        let docs: Arc<[Range<DocId>]> = doc_ranges(&*column, &self.ordinals)
+            .into_iter()
+            .map(|(_, docs)| docs)
+            .collect();
         if let Ok(mut kept) = self.docs.lock() {
             kept.insert(id, Arc::clone(&docs));
         }

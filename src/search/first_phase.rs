@@ -8,6 +8,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -38,9 +39,38 @@ pub fn ordinal_columns(searcher: &Searcher) -> tantivy::Result<OrdinalColumns> {
         .collect()
 }
 
+/// The doc id ranges of a segment, sorted by ordinal with `column` its ordinals, that hold the
+/// passages of each of `ranges` (sorted, disjoint ordinal ranges), with the index of the range in
+/// `ranges`; ranges with no passage in the segment are left out. A segment is sorted by ordinal,
+/// so each ordinal range is one doc id range there, and each end is searched for from the end
+/// before it: the ranges a build spreads over several segments lie close together in each.
+pub fn doc_ranges(
+    column: &dyn ColumnValues<u64>,
+    ranges: &[Range<u64>],
+) -> Vec<(usize, Range<DocId>)> {
+    if column.num_vals() == 0 {
+        return Vec::new();
+    }
+    let (lowest, highest) = (column.min_value(), column.max_value());
+    let from = ranges.partition_point(|range| range.end <= lowest);
+    let to = ranges
+        .partition_point(|range| range.start <= highest)
+        .max(from);
+    let mut doc = 0;
+    let mut found = Vec::new();
+    for (index, range) in ranges.iter().enumerate().take(to).skip(from) {
+        let start = first_doc_at_or_after(column, range.start, doc);
+        doc = first_doc_at_or_after(column, range.end, start);
+        if start < doc {
+            found.push((index, start..doc));
+        }
+    }
+    found
+}
+
 /// The first doc id from `from` on of a segment sorted by ordinal whose ordinal is `ordinal` or
 /// more: steps of doubling length from `from`, then a binary search in the last step.
-pub fn first_doc_at_or_after(column: &dyn ColumnValues<u64>, ordinal: u64, from: DocId) -> DocId {
+fn first_doc_at_or_after(column: &dyn ColumnValues<u64>, ordinal: u64, from: DocId) -> DocId {
     let docs = column.num_vals();
     let below = |doc: DocId| column.get_val(doc) < ordinal;
     if from >= docs || !below(from) {
