@@ -11,7 +11,7 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::engine::{live_matches, Engine};
-use super::first_phase::{doc_ranges, OrdinalColumns};
+use super::first_phase::{doc_ranges, ordinal_column, OrdinalColumns};
 use crate::error::Result;
 use crate::indexer::{Catalog, CatalogDocument};
 
@@ -160,7 +160,7 @@ impl Collector for PerDocument {
                 run: 0,
             },
             None => DocumentOf::Ordinals {
-                ordinals: Arc::clone(&self.ordinals[segment as usize]),
+                ordinals: ordinal_column(&self.ordinals, segment)?,
                 starts: Arc::clone(&self.starts),
                 last: (0, 0, 0),
             },

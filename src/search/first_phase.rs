@@ -39,6 +39,16 @@ pub fn ordinal_columns(searcher: &Searcher) -> tantivy::Result<OrdinalColumns> {
         .collect()
 }
 
+/// The ordinal column of segment `segment` among `ordinals`, for a collector of that segment.
+pub fn ordinal_column(
+    ordinals: &OrdinalColumns,
+    segment: SegmentOrdinal,
+) -> tantivy::Result<Arc<dyn ColumnValues<u64>>> {
+    ordinals.get(segment as usize).cloned().ok_or_else(|| {
+        tantivy::TantivyError::InternalError(format!("no ordinal column for segment {segment}"))
+    })
+}
+
 /// The doc id ranges of a segment, sorted by ordinal with `column` its ordinals, that hold the
 /// passages of each of `ranges` (sorted, disjoint ordinal ranges), with the index of the range in
 /// `ranges`; ranges with no passage in the segment are left out. A segment is sorted by ordinal,
@@ -117,15 +127,10 @@ impl Collector for FirstPhase {
         segment_ord: SegmentOrdinal,
         _segment: &SegmentReader,
     ) -> tantivy::Result<SegmentBest> {
-        let ordinals = self.ordinals.get(segment_ord as usize).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!(
-                "no ordinal column for segment {segment_ord}"
-            ))
-        })?;
         Ok(SegmentBest {
             top: TopScores::new(self.limit),
             segment_ord,
-            ordinals: Arc::clone(ordinals),
+            ordinals: ordinal_column(&self.ordinals, segment_ord)?,
         })
     }
 
