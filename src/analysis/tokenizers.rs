@@ -14,9 +14,10 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
-use tantivy_jieba::JiebaTokenizer;
+use tantivy_jieba::jieba_rs;
 
 use super::normalize::is_word_char;
+use super::segment;
 
 /// Tokenizer name of the character gram field.
 pub const GRAMS: &str = "baogao_grams";
@@ -28,7 +29,7 @@ pub const WORDS: &str = "baogao_words";
 pub fn register_tokenizers(index: &Index) {
     let manager = index.tokenizers();
     manager.register(GRAMS, GramTokenizer::default());
-    manager.register(WORDS, ChineseWordTokenizer::default());
+    manager.register(WORDS, ChineseWordTokenizer);
 }
 
 /// Emits, for the character at `i`, the bigram of it and the next character at position `i`, and
@@ -108,40 +109,38 @@ impl TokenStream for GramStream<'_> {
 /// The field only ranks: a query word counts where jieba cut it from the passage as a word of its
 /// own. Single characters and punctuation would add a third of the tokens and rank nothing that
 /// the character grams do not, and search mode's sub-words of compounds would boost a word where
-/// it is only part of another.
-#[derive(Clone)]
-pub struct ChineseWordTokenizer {
-    jieba: JiebaTokenizer,
-}
-
-impl Default for ChineseWordTokenizer {
-    fn default() -> Self {
-        ChineseWordTokenizer {
-            jieba: JiebaTokenizer::with_search_mode(false),
-        }
-    }
-}
+/// it is only part of another. The dictionary is [`segment::jieba`]'s, with the policy terms.
+#[derive(Clone, Default)]
+pub struct ChineseWordTokenizer;
 
 impl Tokenizer for ChineseWordTokenizer {
     type TokenStream<'a> = ChineseWordStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseWordStream<'a> {
         ChineseWordStream {
-            inner: self.jieba.token_stream(text),
+            words: segment::jieba().cut(text, true).into_iter(),
+            token: Token::default(),
         }
     }
 }
 
-/// The stream of [`ChineseWordTokenizer`].
+/// The stream of [`ChineseWordTokenizer`]: a token's position is its first character's.
 pub struct ChineseWordStream<'a> {
-    inner: tantivy_jieba::JiebaTokenStream<'a>,
+    words: std::vec::IntoIter<jieba_rs::Token<'a>>,
+    token: Token,
 }
 
 impl TokenStream for ChineseWordStream<'_> {
     fn advance(&mut self) -> bool {
-        while self.inner.advance() {
-            let text = &self.inner.token().text;
+        for word in self.words.by_ref() {
+            let text = word.word;
             if text.chars().nth(1).is_some() && text.chars().any(is_word_char) {
+                self.token.offset_from = word.byte_start;
+                self.token.offset_to = word.byte_end;
+                self.token.position = word.start;
+                self.token.position_length = word.end - word.start;
+                self.token.text.clear();
+                self.token.text.push_str(text);
                 return true;
             }
         }
@@ -149,11 +148,11 @@ impl TokenStream for ChineseWordStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        self.inner.token()
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.inner.token_mut()
+        &mut self.token
     }
 }
 
@@ -204,9 +203,11 @@ mod tests {
     #[test]
     fn chinese_words_are_whole_words_of_two_characters_or_more() {
         let words = texts(tokens_of(
-            &mut ChineseWordTokenizer::default(),
+            &mut ChineseWordTokenizer,
             "招商引资，基金和人才。",
         ));
         assert_eq!(words, vec!["招商引资", "基金", "人才"]);
+        let tokens = tokens_of(&mut ChineseWordTokenizer, "加快发展新质生产力");
+        assert_eq!(tokens.last(), Some(&("新质生产力".to_string(), 4)));
     }
 }

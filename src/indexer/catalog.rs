@@ -33,8 +33,9 @@ pub const CATALOG_FILE: &str = "catalog.bin";
 /// File name of the catalog of versions up to 11: an index that has it is of another version.
 pub const OLD_CATALOG_FILE: &str = "catalog.json";
 
-/// Version of the catalog and schema layout; bumped when either changes.
-pub const FORMAT: u32 = 13;
+/// Version of the catalog, the schema and the tokenizers (with jieba's added terms); bumped when
+/// any of them changes.
+pub const FORMAT: u32 = 14;
 
 /// First bytes of a catalog file.
 const MAGIC: &[u8; 8] = b"BAOGAOCT";
