@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use baogao::search::compare::CompareRequest;
+use baogao::search::compare::{CompareRequest, DEFAULT_MIN_COUNT};
 use baogao::search::kwic::{KwicRequest, KwicSort};
 use baogao::search::trend::{BucketBy, TrendRequest};
 use baogao::search::{Engine, Filters};
@@ -61,7 +61,7 @@ fn main() -> baogao::Result<()> {
         vec![BucketBy::Issuer, BucketBy::Year],
     )?;
     let kwic = KwicRequest::new("发展", Filters::default(), 20, KwicSort::Doc, 500, 0)?;
-    let compare = CompareRequest::new(&a, &b, 20, 2)?;
+    let compare = CompareRequest::new(&a, &b, 20, DEFAULT_MIN_COUNT)?;
 
     println!(
         "{} documents in {}, {rounds} rounds after a warm-up",

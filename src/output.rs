@@ -386,6 +386,8 @@ impl Tabular for Comparison {
             "per_10k_a",
             "per_10k_b",
             "keyness",
+            "first_time",
+            "passages_in_index",
             "citation",
         ])
     }
@@ -403,6 +405,10 @@ impl Tabular for Comparison {
                         word.per_10k_a.to_string(),
                         word.per_10k_b.to_string(),
                         word.keyness.to_string(),
+                        word.first_time.to_string(),
+                        word.passages_in_index
+                            .map(|passages| passages.to_string())
+                            .unwrap_or_default(),
                         word.citation.clone(),
                     ]
                 })

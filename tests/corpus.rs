@@ -1,4 +1,4 @@
-//! Real reports: 20 government work reports of different issuers and decades (copied from
+//! Real reports: 21 government work reports of different issuers and decades (copied from
 //! `../shared/corpus/reports` into `tests/fixtures/corpus`), their metadata and outlines as a reader
 //! sees them in the files, mark-up removal, and encodings.
 
@@ -303,11 +303,11 @@ fn citations_are_unique_in_every_report() {
 }
 
 #[test]
-fn docs_lists_twenty_reports_with_issuer_and_year() {
+fn docs_lists_twenty_one_reports_with_issuer_and_year() {
     let docs: Value =
         serde_json::from_str(&indexed().ok(&["docs", "--json", "--index", "index"])).unwrap();
     let docs = docs.as_array().unwrap();
-    assert_eq!(docs.len(), 20);
+    assert_eq!(docs.len(), 21);
     let state_council = docs.iter().find(|d| d["id"] == "2024-国务院").unwrap();
     assert_eq!(state_council["issuer"], "国务院");
     assert_eq!(state_council["year"], 2024);
@@ -675,7 +675,7 @@ fn the_export_holds_every_passage_once() {
 
 #[test]
 fn a_reader_closing_the_pipe_early_is_not_an_error() {
-    // The export of 20 reports is far larger than a pipe buffer, so closing the pipe breaks it.
+    // The export of 21 reports is far larger than a pipe buffer, so closing the pipe breaks it.
     use std::io::Read;
     for args in [
         vec!["export"],
@@ -803,7 +803,7 @@ fn trend_counts_equal_an_independent_count_over_the_export() {
     let expected = export_count(workspace, "发展");
     let trend = workspace.json(&["trend", "发展", "--issuer", "国务院", "--by", "doc"]);
     let rows = trend["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 5, "{trend}");
+    assert_eq!(rows.len(), 6, "{trend}");
     for row in rows {
         let doc = row["bucket"]["doc"].as_str().unwrap();
         let in_doc = total(&expected, |piece| piece.doc == doc);
@@ -964,13 +964,18 @@ fn compare_lists_words_counted_in_both_reports_with_citations() {
                 "{group} {text}: {cited}"
             );
         }
-        let keyness: Vec<f64> = words
+        // Words used for the first time lead the new ones, those most used in the index first.
+        let rank: Vec<(bool, u64, f64)> = words
             .iter()
-            .map(|w| w["keyness"].as_f64().unwrap())
+            .map(|w| {
+                let first_time = w["first_time"].as_bool().unwrap();
+                let passages = w["passages_in_index"].as_u64().unwrap_or(0);
+                (first_time, passages, w["keyness"].as_f64().unwrap())
+            })
             .collect();
         assert!(
-            keyness.windows(2).all(|w| w[0] >= w[1]),
-            "{group} ranked by keyness"
+            rank.windows(2).all(|w| w[0] >= w[1]),
+            "{group} ranked by first time, then keyness"
         );
     }
     assert!(comparison["new"]
@@ -988,6 +993,52 @@ fn compare_lists_words_counted_in_both_reports_with_citations() {
         stderr.contains("similar ones are") && stderr.contains("1998-国务院"),
         "{stderr}"
     );
+}
+
+#[test]
+fn compare_lists_the_words_written_in_for_the_first_time_before_the_other_new_ones() {
+    let workspace = indexed();
+    let comparison = workspace.json(&["compare", "2023-国务院", "2024-国务院", "-n", "100"]);
+    let new = comparison["new"].as_array().unwrap();
+    let first = &new[0];
+    assert_eq!(first["word"], "新质生产力", "{comparison}");
+    assert_eq!(
+        (first["count_a"].as_u64(), first["count_b"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(first["first_time"], true);
+    assert_eq!(
+        first["passages_in_index"],
+        workspace.search("新质生产力", &[])["total"]
+    );
+    // The 2024 report uses it in the title of section 3.1 only.
+    assert_eq!(first["citation"], "2024-国务院:3.1");
+    // First time means no report of an earlier year holds it (verbatim: a quoted search); such
+    // words come before the others.
+    let engine = Engine::open(&workspace.path().join("index")).unwrap();
+    let before_2024 = Filters {
+        years: Some("..2023".parse().unwrap()),
+        ..Filters::default()
+    };
+    let in_earlier_years = |word: &str| {
+        let quoted = format!("\"{word}\"");
+        let page = Page::new(1, 0).unwrap();
+        let request = SearchRequest::new(quoted, before_2024.clone(), page).unwrap();
+        engine.search(&request).unwrap().total > 0
+    };
+    let marked = new.iter().take_while(|w| w["first_time"] == true).count();
+    let first_time = new.iter().filter(|w| w["first_time"] == true).count();
+    assert_eq!(marked, first_time, "{comparison}");
+    for word in new {
+        let text = word["word"].as_str().unwrap();
+        let first_time = word["first_time"].as_bool().unwrap();
+        assert_eq!(in_earlier_years(text), !first_time, "{text}");
+        assert_eq!(word["passages_in_index"].is_u64(), first_time, "{text}");
+    }
+    // No report of the index precedes 1955: there is no history to be new to.
+    let comparison = workspace.json(&["compare", "2024-国务院", "1955-国务院"]);
+    let new = comparison["new"].as_array().unwrap();
+    assert!(!new.is_empty() && new.iter().all(|w| w["first_time"] == false));
 }
 
 #[test]

@@ -120,7 +120,7 @@ pub struct CompareArgs {
     #[arg(long, short = 'n', default_value_t = crate::search::compare::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Leave out words that occur fewer times than this (in the two reports together).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = crate::search::compare::DEFAULT_MIN_COUNT)]
     pub min_count: u32,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -346,14 +346,25 @@ pub fn write_comparison(out: &mut dyn Write, comparison: &Comparison) -> Result<
     for (group, words) in comparison.groups() {
         writeln!(out)?;
         writeln!(out, "{group} ({})", words.len())?;
+        if words.iter().any(|word| word.first_time) {
+            writeln!(
+                out,
+                "  (first time: no report of an earlier year in the index has it)"
+            )?;
+        }
         for word in words {
             writeln!(
                 out,
-                "  {}  {} → {}  G²={:.1}  {}",
+                "  {}  {} → {}  G²={:.1}  {}{}",
                 pad(&word.word, 12, false),
                 word.count_a,
                 word.count_b,
                 word.keyness,
+                match word.passages_in_index {
+                    Some(1) => "first time, 1 passage in the index  ".to_string(),
+                    Some(passages) => format!("first time, {passages} passages in the index  "),
+                    None => String::new(),
+                },
                 word.citation
             )?;
         }

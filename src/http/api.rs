@@ -374,7 +374,7 @@ impl CompareParams {
             present(&self.a).ok_or_else(|| missing("a"))?,
             present(&self.b).ok_or_else(|| missing("b"))?,
             number("limit", &self.limit)?.unwrap_or(compare::DEFAULT_LIMIT),
-            number("min_count", &self.min_count)?.unwrap_or(2),
+            number("min_count", &self.min_count)?.unwrap_or(compare::DEFAULT_MIN_COUNT),
         )?)
     }
 }

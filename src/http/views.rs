@@ -500,6 +500,9 @@ pub fn compare_page(
                                 li {
                                     a href={ "/p/" (path_segment(&word.citation)) } { (word.word) }
                                     " " (word.count_a) " → " (word.count_b)
+                                    @if let Some(passages) = word.passages_in_index {
+                                        " " span.first title={ "此前年份的报告均未出现；全部报告中 " (passages) " 段" } { "首次" }
+                                    }
                                 }
                             }
                         }

@@ -418,6 +418,46 @@ impl Engine {
         })
     }
 
+    /// True if a passage (text or heading) of what `filters` selects contains `term` verbatim; a
+    /// term that does not occur is not replaced by its words, as a search would.
+    pub(super) fn occurs_verbatim(
+        &self,
+        searcher: &Searcher,
+        term: &str,
+        filters: &Filters,
+    ) -> Result<bool> {
+        matches_any(searcher, &*self.verbatim_query(searcher, term, filters)?)
+    }
+
+    /// How many passages (text or heading) of what `filters` selects contain `term` verbatim.
+    pub(super) fn passages_holding(
+        &self,
+        searcher: &Searcher,
+        term: &str,
+        filters: &Filters,
+    ) -> Result<u64> {
+        let query = self.verbatim_query(searcher, term, filters)?;
+        Ok(query.count(searcher)? as u64)
+    }
+
+    /// Matches the passages of what `filters` selects that contain `term` verbatim.
+    fn verbatim_query(
+        &self,
+        searcher: &Searcher,
+        term: &str,
+        filters: &Filters,
+    ) -> Result<Box<dyn Query>> {
+        let filter = self.filter_query(filters)?;
+        let parsed = ParsedQuery {
+            required: vec![vec![QueryTerm {
+                text: term.to_string(),
+                phrase: true,
+            }]],
+            excluded: Vec::new(),
+        };
+        self.matching_query(searcher, &parsed, filter.as_deref())
+    }
+
     /// Matches passages whose text or heading contains `term` verbatim: both are values of the
     /// grams field, so one posting list a gram answers.
     fn occurs_in_passage(&self, searcher: &Searcher, term: &str) -> Result<Box<dyn Query>> {
