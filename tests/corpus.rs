@@ -1080,6 +1080,48 @@ fn get_writes_the_reference_of_a_cited_report_in_three_styles() {
 }
 
 #[test]
+fn a_search_without_facets_counts_and_ranks_as_one_with_them() {
+    // Text and CSV leave the facets out, and count the matches without their documents.
+    let engine = Engine::open(&indexed().path().join("index")).unwrap();
+    let year = Filters {
+        years: Some("2010..2024".parse().unwrap()),
+        ..Filters::default()
+    };
+    for (query, filters) in [
+        ("发展", Filters::default()),
+        ("高质量发展", Filters::default()),
+        ("水", Filters::default()),
+        ("创新 高质量发展", Filters::default()),
+        ("改革 OR 开放 -经济", Filters::default()),
+        ("科技创新 人才", Filters::default()),
+        ("发展", year.clone()),
+        ("高质量发展", year),
+    ] {
+        let mut request = SearchRequest::new(query, filters, Page::new(20, 0).unwrap()).unwrap();
+        let with = engine.search(&request).unwrap();
+        request.facets = false;
+        let without = engine.search(&request).unwrap();
+        assert!(with.facets.is_some() && without.facets.is_none(), "{query}");
+        assert!(with.total > 0, "{query}");
+        assert_eq!(without.total, with.total, "{query}");
+        let citations = |results: &baogao::search::SearchResults| -> Vec<String> {
+            results
+                .hits
+                .iter()
+                .map(|hit| hit.passage.citation.clone())
+                .collect()
+        };
+        assert_eq!(citations(&without), citations(&with), "{query}");
+    }
+    let text = indexed().ok(&["search", "发展", "--index", "index"]);
+    let json = indexed().json(&["search", "发展"]);
+    assert!(
+        text.starts_with(&format!("{} passages for 发展", json["total"])),
+        "{text}"
+    );
+}
+
+#[test]
 fn search_facets_count_every_match_by_year_issuer_and_section() {
     let workspace = indexed();
     let results = workspace.json(&["search", "发展", "-n", "1"]);

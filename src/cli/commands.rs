@@ -46,7 +46,10 @@ pub fn search(args: SearchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         let engine = open_or_build(&args.index.dir)?;
         return search_batch(&engine, &args.filters, page, std::io::stdin().lock(), out);
     }
-    let request = SearchRequest::new(args.query.join(" "), args.filters, page)?;
+    let mut request = SearchRequest::new(args.query.join(" "), args.filters, page)?;
+    // Text and CSV show the total and the hits; counting every match's document for the
+    // facets would be work that nobody sees.
+    request.facets = matches!(format, Format::Json | Format::Ndjson);
     let results = open_or_build(&args.index.dir)?.search(&request)?;
     print(out, format, &args.output, &results, text::write_results)?;
     Ok(())

@@ -148,7 +148,9 @@ pub fn results(
             (describe_in_chinese(&results.interpretation))
             (format!(" · {:.1} ms", results.took_ms))
         }
-        (facets(&results.facets, facet_link))
+        @if let Some(counted) = &results.facets {
+            (facets(counted, facet_link))
+        }
         @if results.hits.is_empty() {
             p.empty { "没有找到包含这些词的段落。" }
         } @else {

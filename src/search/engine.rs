@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::Collector;
+use tantivy::collector::{Collector, Count};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery,
     Query, Scorer, TermQuery, Weight,
@@ -109,8 +109,10 @@ pub struct SearchResults {
     pub query: String,
     pub interpretation: Interpretation,
     pub total: usize,
-    /// All the matches by year, issuer and (in one report) top section.
-    pub facets: Facets,
+    /// All the matches by year, issuer and (in one report) top section; absent when the request
+    /// did not ask for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
     /// Hits skipped before the first one shown.
     pub offset: usize,
     pub took_ms: f64,
@@ -127,8 +129,8 @@ pub struct Stats {
     pub generation: PathBuf,
 }
 
-/// The matches of a search per document (by catalog position), and the addresses of its page.
-type PerDocumentAndPage = (Vec<usize>, Vec<(f32, DocAddress)>);
+/// The scores and addresses of a page of hits, best first.
+type PageHits = Vec<(f32, DocAddress)>;
 
 /// The passages a question matches and how it was understood: the step that every question over
 /// passages shares, whether it ranks a page of them or counts them.
@@ -255,9 +257,21 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
-        let (per_document, top) = self.rank_matches(&searcher, &matching, request.page)?;
-        let documents = select_documents(&self.catalog, &request.filters)?;
-        let facets = self.facets(&searcher, &per_document, &documents, &*matching.query)?;
+        let (total, facets, top) = if request.facets {
+            let per_document = PerDocument {
+                runs: self.document_runs.get().cloned(),
+                ordinals: Arc::clone(&self.ordinals),
+                starts: self.catalog.document_starts(),
+            };
+            let (per_document, top) =
+                self.rank_matches(&searcher, &matching, request.page, per_document)?;
+            let documents = select_documents(&self.catalog, &request.filters)?;
+            let facets = self.facets(&searcher, &per_document, &documents, &*matching.query)?;
+            (per_document.iter().sum(), Some(facets), top)
+        } else {
+            let (total, top) = self.rank_matches(&searcher, &matching, request.page, Count)?;
+            (total, None, top)
+        };
         let terms: Vec<&str> = matching.terms().collect();
         let hits = top
             .iter()
@@ -266,7 +280,7 @@ impl Engine {
         Ok(SearchResults {
             query: request.query().to_string(),
             interpretation: matching.interpretation,
-            total: per_document.iter().sum(),
+            total,
             facets,
             offset: request.page.offset(),
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0,
@@ -276,11 +290,10 @@ impl Engine {
 
     /// The ranking step of [`Engine::search`] alone: how many passages match and the addresses
     /// of the requested page, without reading stored passages or making snippets.
-    pub fn rank(&self, request: &SearchRequest) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+    pub fn rank(&self, request: &SearchRequest) -> Result<(usize, PageHits)> {
         let searcher = self.reader.searcher();
         let matching = self.matching(&searcher, request.parsed(), &request.filters)?;
-        let (per_document, top) = self.rank_matches(&searcher, &matching, request.page)?;
-        Ok((per_document.iter().sum(), top))
+        self.rank_matches(&searcher, &matching, request.page, Count)
     }
 
     /// The passages `parsed` matches within `filters`, and how it was understood. A single bare
@@ -329,15 +342,16 @@ impl Engine {
         })
     }
 
-    /// Counts and ranks the passages of `matching`: one pass over the matches counts them per
-    /// document and keeps the first phase's best, which [`Engine::rescore`] then re-ranks;
-    /// returns the counts per document (by catalog position) and the addresses of `page`.
-    fn rank_matches(
+    /// Counts and ranks the passages of `matching`: one pass over the matches counts them with
+    /// `counter` (the total, or per document for the facets) and keeps the first phase's best,
+    /// which [`Engine::rescore`] then re-ranks; returns the counts and the addresses of `page`.
+    fn rank_matches<C: Collector>(
         &self,
         searcher: &Searcher,
         matching: &Matching,
         page: Page,
-    ) -> Result<PerDocumentAndPage> {
+        counter: C,
+    ) -> Result<(C::Fruit, PageHits)> {
         let weight = matching
             .query
             .weight(EnableScoring::enabled_from_searcher(searcher))?;
@@ -345,21 +359,16 @@ impl Engine {
             limit: page.end().max(RESCORE_WINDOW),
             ordinals: Arc::clone(&self.ordinals),
         };
-        let per_document = PerDocument {
-            runs: self.document_runs.get().cloned(),
-            ordinals: Arc::clone(&self.ordinals),
-            starts: self.catalog.document_starts(),
-        };
-        let (candidates, per_document) = if counts_apart(&*matching.query) {
+        let (candidates, counts) = if counts_apart(&*matching.query) {
             (
                 collect(searcher, &*weight, &first_phase)?,
-                collect(searcher, &*weight, &per_document)?,
+                collect(searcher, &*weight, &counter)?,
             )
         } else {
-            collect(searcher, &*weight, &(first_phase, per_document))?
+            collect(searcher, &*weight, &(first_phase, counter))?
         };
         if page.limit() == 0 {
-            return Ok((per_document, Vec::new()));
+            return Ok((counts, Vec::new()));
         }
         let ranked = self.rescore(
             searcher,
@@ -368,7 +377,7 @@ impl Engine {
             &matching.interpretation.ranking_words,
         )?;
         Ok((
-            per_document,
+            counts,
             ranked
                 .into_iter()
                 .skip(page.offset())

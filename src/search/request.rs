@@ -78,6 +78,9 @@ pub struct SearchRequest {
     parsed: ParsedQuery,
     pub filters: Filters,
     pub page: Page,
+    /// Count the matches by year, issuer and section too (true unless the output leaves the
+    /// facets out): they need each match's document, the total alone does not.
+    pub facets: bool,
 }
 
 impl SearchRequest {
@@ -89,6 +92,7 @@ impl SearchRequest {
             query,
             filters,
             page,
+            facets: true,
         })
     }
 
