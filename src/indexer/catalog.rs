@@ -97,13 +97,42 @@ pub struct Catalog {
     table_length: usize,
     count: usize,
     sections: u64,
-    /// (first ordinal, position) of every document, by ordinal: ranking finds a passage's
-    /// document by its ordinal.
-    by_ordinal: Arc<[(u64, usize)]>,
+    /// (first ordinal, position) of every document, by ordinal, made on first use: counting
+    /// many matches per document needs it, locating one passage searches the table instead.
+    starts: OnceLock<Arc<[(u64, usize)]>>,
     /// Each document's metadata and outline, decoded on first use.
-    documents: Vec<OnceLock<Box<CatalogDocument>>>,
+    decoded: Decoded,
     /// The index root, which errors name (none for a catalog a build makes).
     root: PathBuf,
+}
+
+/// Documents decoded from the catalog, in chunks of [`Decoded::CHUNK`] positions allocated on
+/// first use: opening a catalog of 11,440 documents, to cite a few, allocates no slot for each.
+#[derive(Debug)]
+struct Decoded {
+    chunks: Vec<OnceLock<Box<[DecodedCell]>>>,
+}
+
+/// A document decoded on first use.
+type DecodedCell = OnceLock<Box<CatalogDocument>>;
+
+impl Decoded {
+    const CHUNK: usize = 64;
+
+    fn new(count: usize) -> Decoded {
+        Decoded {
+            chunks: (0..count.div_ceil(Decoded::CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// The cell of the document at `position`.
+    fn cell(&self, position: usize) -> &DecodedCell {
+        let chunk = self.chunks[position / Decoded::CHUNK]
+            .get_or_init(|| (0..Decoded::CHUNK).map(|_| OnceLock::new()).collect());
+        &chunk[position % Decoded::CHUNK]
+    }
 }
 
 /// One document: its metadata, passage count and outline.
@@ -394,18 +423,17 @@ impl Catalog {
         bytes.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
         bytes.extend_from_slice(&table);
         bytes.extend_from_slice(&details);
-        let documents = documents
-            .into_iter()
-            .map(|document| OnceLock::from(Box::new(document)))
-            .collect();
-        Ok(Catalog::of_file(
+        let catalog = Catalog::of_file(
             FileBytes::Built(bytes),
             table.len(),
             count,
             sections,
-            documents,
             PathBuf::new(),
-        ))
+        );
+        for (position, document) in documents.into_iter().enumerate() {
+            let _ = catalog.decoded.cell(position).set(Box::new(document));
+        }
+        Ok(catalog)
     }
 
     /// A catalog over the checked `bytes` of its file.
@@ -414,25 +442,17 @@ impl Catalog {
         table_length: usize,
         count: usize,
         sections: u64,
-        documents: Vec<OnceLock<Box<CatalogDocument>>>,
         root: PathBuf,
     ) -> Catalog {
-        let mut catalog = Catalog {
+        Catalog {
             bytes,
             table_length,
             count,
             sections,
-            by_ordinal: Arc::from(Vec::new()),
-            documents,
+            starts: OnceLock::new(),
+            decoded: Decoded::new(count),
             root,
-        };
-        catalog.by_ordinal = (0..count)
-            .map(|at| {
-                let position = catalog.sorted_position(count + at);
-                (catalog.u64_of(position, record::FIRST_ORDINAL), position)
-            })
-            .collect();
-        catalog
+        }
     }
 
     /// Opens the catalog file at `path` (of the index at `root`): maps it and checks its header
@@ -466,7 +486,6 @@ impl Catalog {
             table_length,
             count,
             sections,
-            (0..count).map(|_| OnceLock::new()).collect(),
             root.to_path_buf(),
         );
         let details = catalog.details().len() as u64;
@@ -595,7 +614,7 @@ impl Catalog {
     /// The document at `position`, with its metadata and outline: decoded from the file on first
     /// use.
     pub fn document(&self, position: usize) -> Result<&CatalogDocument> {
-        let cell = &self.documents[position];
+        let cell = self.decoded.cell(position);
         if let Some(document) = cell.get() {
             return Ok(document);
         }
@@ -655,19 +674,33 @@ impl Catalog {
     /// (first ordinal, position) of every document, sorted by ordinal: where each document's
     /// passages start, for finding the document of many passages.
     pub fn document_starts(&self) -> Arc<[(u64, usize)]> {
-        Arc::clone(&self.by_ordinal)
+        let starts = self
+            .starts
+            .get_or_init(|| (0..self.count).map(|at| self.start_at(at)).collect());
+        Arc::clone(starts)
     }
 
     /// The position of the document holding the passage at `ordinal`, and the passage's number
-    /// in that document.
+    /// in that document: a binary search of the table's documents sorted by first ordinal.
     pub fn locate(&self, ordinal: u64) -> Option<(usize, usize)> {
-        let at = self
-            .by_ordinal
-            .partition_point(|&(first, _)| first <= ordinal)
-            .checked_sub(1)?;
-        let (first, position) = self.by_ordinal[at];
+        let (mut low, mut high) = (0, self.count);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.start_at(middle).0 <= ordinal {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        let (first, position) = self.start_at(low.checked_sub(1)?);
         let passage = (ordinal - first) as usize;
         (passage < self.passages(position)).then_some((position, passage))
+    }
+
+    /// (first ordinal, position) of the document at index `at` in first ordinal order.
+    fn start_at(&self, at: usize) -> (u64, usize) {
+        let position = self.sorted_position(self.count + at);
+        (self.u64_of(position, record::FIRST_ORDINAL), position)
     }
 
     /// Total number of passages.
@@ -827,7 +860,10 @@ mod tests {
         assert_eq!(opened.ordinals(1), 1..3);
         assert_eq!(opened.chars(1), catalog.chars(1));
         assert_eq!((opened.passage_count(), opened.section_count()), (3, 2));
-        assert!(opened.documents[1].get().is_none(), "nothing decoded yet");
+        assert!(
+            opened.decoded.chunks[0].get().is_none(),
+            "nothing decoded yet"
+        );
         assert_eq!(opened.locate(2), Some((1, 1)));
         assert_eq!(
             opened.documents().unwrap(),
