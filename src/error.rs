@@ -18,8 +18,8 @@ pub enum Error {
     /// A `--section` filter names no section; `available` lists them.
     #[error("no section matches {spec:?}; the sections are:\n{available}")]
     UnknownSection { spec: String, available: String },
-    /// A `--doc` filter names no document; `available` lists them.
-    #[error("no document {id:?}; the documents are: {available}")]
+    /// A `--doc` filter or `compare` names no document; `available` says which ids are like it.
+    #[error("no document {id:?}; {available}")]
     UnknownDocument { id: String, available: String },
     /// `get` or a passage URL names no passage or section.
     #[error("no passage or section has the citation {0:?} (a citation looks like gxq-2024:2.1; `baogao sections` lists them)")]

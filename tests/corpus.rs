@@ -596,6 +596,13 @@ fn a_deleted_file_leaves_the_index() {
         2,
     );
     assert!(stderr.contains("no document \"1985-国务院\""), "{stderr}");
+    // The ids that share its parts; in a larger index, none at all points to `baogao docs`.
+    assert!(stderr.contains("similar ones are 2024-国务院"), "{stderr}");
+    let stderr = indexed().fails(&["search", "水", "--doc", "nosuch", "--index", "index"], 2);
+    assert!(
+        stderr.contains("none is similar; `baogao docs` lists them"),
+        "{stderr}"
+    );
     assert_eq!(
         workspace.citations("新质生产力", &[]).len(),
         workspace

@@ -20,7 +20,7 @@ use tantivy::tokenizer::{TokenStream, Tokenizer};
 use tantivy::Term;
 
 use super::engine::Engine;
-use super::filters::{Filters, YearRange};
+use super::filters::{unknown_document, Filters, YearRange};
 use crate::analysis::normalize::{is_word_char, normalize_str};
 use crate::analysis::tokenizers::ChineseWordTokenizer;
 use crate::error::{Error, Result};
@@ -228,26 +228,9 @@ impl Engine {
 
     /// The document with id `id`, or an error that lists similar ids.
     fn compared_document(&self, id: &str) -> Result<&CatalogDocument> {
-        if let Some(document) = self.catalog.document_by_id(id)? {
-            return Ok(document);
-        }
-        let ids = (0..self.catalog.len()).map(|position| self.catalog.id(position));
-        let pieces: Vec<&str> = id.split(['-', ':']).filter(|p| !p.is_empty()).collect();
-        let mut similar: Vec<&str> = ids
-            .filter(|candidate| pieces.iter().any(|piece| candidate.contains(piece)))
-            .collect();
-        similar.sort_by_key(|candidate| {
-            std::cmp::Reverse(pieces.iter().filter(|p| candidate.contains(**p)).count())
-        });
-        similar.truncate(10);
-        Err(Error::UnknownDocument {
-            id: id.to_string(),
-            available: if similar.is_empty() {
-                "none is similar; `baogao docs` lists them".to_string()
-            } else {
-                format!("similar ones are {}", similar.join(", "))
-            },
-        })
+        self.catalog
+            .document_by_id(id)?
+            .ok_or_else(|| unknown_document(&self.catalog, id))
     }
 
     /// A document's heading titles and passages, normalised, with their citations.

@@ -182,10 +182,7 @@ pub fn select_documents(catalog: &Catalog, filters: &Filters) -> Result<Vec<usiz
         let id = id.trim().to_ascii_lowercase();
         let position = catalog
             .position(&id)
-            .ok_or_else(|| Error::UnknownDocument {
-                id: id.clone(),
-                available: list(all().map(|p| catalog.id(p).to_string())),
-            })?;
+            .ok_or_else(|| unknown_document(catalog, &id))?;
         documents = vec![position];
     }
     if let Some(issuer) = &filters.issuer {
@@ -449,6 +446,31 @@ pub fn keyword(field: Field, value: &str) -> Box<dyn Query> {
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
     ))
+}
+
+/// Ids listed at most when a document id names no document.
+const SIMILAR_SHOWN: usize = 10;
+
+/// The error for `id`, which names no document: the ids that share most of its parts (year,
+/// issuer, kind), or every id of an index that small, or where they are listed.
+pub fn unknown_document(catalog: &Catalog, id: &str) -> Error {
+    let ids = || (0..catalog.len()).map(|position| catalog.id(position));
+    let pieces: Vec<&str> = id.split(['-', ':']).filter(|p| !p.is_empty()).collect();
+    let shared = |candidate: &str| pieces.iter().filter(|p| candidate.contains(**p)).count();
+    let mut similar: Vec<&str> = ids().filter(|candidate| shared(candidate) > 0).collect();
+    similar.sort_by_key(|candidate| std::cmp::Reverse(shared(candidate)));
+    similar.truncate(SIMILAR_SHOWN);
+    let available = if !similar.is_empty() {
+        format!("similar ones are {}", similar.join(", "))
+    } else if catalog.len() <= SIMILAR_SHOWN {
+        format!("the documents are {}", list(ids().map(str::to_string)))
+    } else {
+        "none is similar; `baogao docs` lists them".to_string()
+    };
+    Error::UnknownDocument {
+        id: id.to_string(),
+        available,
+    }
 }
 
 /// Distinct values, sorted, comma-separated.
