@@ -31,7 +31,7 @@ pub enum Error {
     #[error("no index at {}: build it with `baogao index --index {}`", .0.display(), .0.display())]
     NoIndex(PathBuf),
     /// The current generation is damaged or was written by another version.
-    #[error("the index at {} cannot be read ({reason}); rebuild it with `baogao index --index {}`", path.display(), path.display())]
+    #[error("the index at {} cannot be read ({reason}); rebuild it with `baogao index REPORTS... --index {}` (the files or folders it was built from; seeds/ when none is named)", path.display(), path.display())]
     BadIndex {
         path: PathBuf,
         /// Which part could not be read, or why the index is refused.

@@ -710,7 +710,7 @@ fn a_corrupt_index_says_how_to_rebuild_it() {
     let stderr = workspace.fails(&["search", "华勤", "--index", "index"], 1);
     assert!(
         stderr.contains("cannot be read")
-            && stderr.contains("rebuild it with `baogao index --index index`"),
+            && stderr.contains("rebuild it with `baogao index REPORTS... --index index`"),
         "{stderr}"
     );
 }
@@ -753,7 +753,7 @@ fn verify_names_each_damaged_file_and_a_rebuild_repairs_the_index() {
         let stderr = workspace.fails(&["verify"], 1);
         assert!(stderr.contains(named), "{suffix}: {stderr}");
         assert!(
-            stderr.contains("rebuild it with `baogao index --index index`"),
+            stderr.contains("rebuild it with `baogao index REPORTS... --index index`"),
             "{suffix}: {stderr}"
         );
         std::fs::write(&file, original).unwrap();
