@@ -86,11 +86,21 @@ pub fn write_csv<V: Tabular>(out: &mut dyn Write, value: &V, bom: bool) -> io::R
         out.write_all(UTF8_BOM)?;
     }
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(value.columns())?;
+    writer.write_record(value.columns()).map_err(csv_io)?;
     for row in value.rows() {
-        writer.write_record(&row)?;
+        writer.write_record(&row).map_err(csv_io)?;
     }
     writer.flush()
+}
+
+/// The I/O error inside a CSV writer's error, as it was: converted with `From`, a reader closing
+/// the pipe (`baogao kwic … --format csv | head`) would be an error of kind `Other`, reported as
+/// a failure instead of the end of the output.
+fn csv_io(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("cannot write CSV: {other:?}")),
+    }
 }
 
 /// Column names from literals.

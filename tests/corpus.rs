@@ -687,6 +687,8 @@ fn a_reader_closing_the_pipe_early_is_not_an_error() {
     for args in [
         vec!["export"],
         vec!["search", "发展", "--json", "--limit", "100"],
+        vec!["kwic", "发展", "--limit", "1000"],
+        vec!["kwic", "发展", "--limit", "1000", "--format", "csv"],
     ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baogao"))
             .args(&args)
