@@ -1089,6 +1089,28 @@ fn get_writes_the_reference_of_a_cited_report_in_three_styles() {
 }
 
 #[test]
+fn queries_typed_with_a_chinese_input_method_find_what_the_ascii_ones_find() {
+    let workspace = indexed();
+    for (typed, ascii) in [
+        ("“高质量 发展” －经济", "\"高质量 发展\" -经济"),
+        ("「新质生产力」", "\"新质生产力\""),
+        ("改革 ｜ 开放", "改革 | 开放"),
+    ] {
+        let (typed, ascii) = (workspace.search(typed, &[]), workspace.search(ascii, &[]));
+        assert!(ascii["total"].as_u64().unwrap() > 0, "{ascii}");
+        assert_eq!(typed["total"], ascii["total"]);
+        assert_eq!(
+            typed["interpretation"]["required"],
+            ascii["interpretation"]["required"]
+        );
+        assert_eq!(
+            typed["interpretation"]["excluded"],
+            ascii["interpretation"]["excluded"]
+        );
+    }
+}
+
+#[test]
 fn a_search_without_facets_counts_and_ranks_as_one_with_them() {
     // Text and CSV leave the facets out, and count the matches without their documents.
     let engine = Engine::open(&indexed().path().join("index")).unwrap();

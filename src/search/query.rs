@@ -210,12 +210,14 @@ fn normalized_term(text: &str, phrase: bool) -> std::result::Result<QueryTerm, S
 
 /// Splits the query into terms, phrases and OR operators.
 fn tokenize(query: &str) -> std::result::Result<Vec<Token>, String> {
-    // Full-width quote and bar mean the same as the ASCII ones.
+    // What a Chinese input method types means the same as the ASCII marks: full-width quote,
+    // bar and minus here, the Chinese quotation marks around a phrase below.
     let query: String = query
         .chars()
         .map(|c| match c {
             '＂' => '"',
             '｜' => '|',
+            '－' => '-',
             _ => c,
         })
         .collect();
@@ -242,12 +244,12 @@ fn tokenize(query: &str) -> std::result::Result<Vec<Token>, String> {
                 _ => {}
             }
         }
-        if chars.peek() == Some(&'"') {
+        if let Some(close) = chars.peek().and_then(|&open| closing_quote(open)) {
             chars.next();
             let mut phrase = String::new();
             loop {
                 match chars.next() {
-                    Some('"') => break,
+                    Some(c) if c == close => break,
                     Some(c) => phrase.push(c),
                     None => return Err("a quote is not closed".to_string()),
                 }
@@ -283,6 +285,18 @@ fn tokenize(query: &str) -> std::result::Result<Vec<Token>, String> {
         }
     }
     Ok(tokens)
+}
+
+/// The mark that closes a phrase opened by `open`: the ASCII quote, or a Chinese quotation
+/// mark (“…”, 「…」, 『…』). Inside a phrase every other mark is a character of it.
+fn closing_quote(open: char) -> Option<char> {
+    match open {
+        '"' => Some('"'),
+        '“' => Some('”'),
+        '「' => Some('」'),
+        '『' => Some('』'),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +355,33 @@ mod tests {
             parse_query("-\"华勤 技术\" 园区").unwrap().excluded,
             vec![phrase("华勤技术")]
         );
+    }
+
+    #[test]
+    fn marks_typed_with_a_chinese_input_method_work_as_the_ascii_ones() {
+        let typed = parse_query("“产业 集群” 「十四五」 －华勤 模具 ｜ 食品").unwrap();
+        let ascii = parse_query("\"产业 集群\" \"十四五\" -华勤 模具 | 食品").unwrap();
+        assert_eq!(typed, ascii);
+        assert_eq!(
+            typed.required,
+            vec![
+                vec![phrase("产业集群")],
+                vec![phrase("十四五")],
+                vec![term("模具"), term("食品")]
+            ]
+        );
+        assert_eq!(typed.excluded, vec![term("华勤")]);
+        // Inside a term, a full-width minus is a character of it, as NFKC makes it; inside a
+        // phrase, so are the other quotation marks.
+        assert_eq!(
+            parse_query("２０２３－２０２４").unwrap().required,
+            vec![vec![term("2023-2024")]]
+        );
+        assert_eq!(
+            parse_query("\"”,聚\" “「十四五」”").unwrap(),
+            parse_query("\"”,聚\" \"「十四五」\"").unwrap()
+        );
+        assert_eq!(parse_query("\"”,聚\"").unwrap().required.len(), 1);
     }
 
     #[test]
