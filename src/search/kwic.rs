@@ -176,19 +176,16 @@ impl Engine {
 pub fn context_lines(text: &str, term: &str, width: usize) -> Vec<(String, String, String)> {
     let normalized = normalize(text);
     let source: Vec<char> = text.chars().collect();
-    // Byte offset in the normalised text → char index in it.
-    let char_at: std::collections::HashMap<usize, usize> = normalized
-        .text
-        .char_indices()
-        .enumerate()
-        .map(|(index, (byte, _))| (byte, index))
-        .collect();
     let term_chars = term.chars().count();
+    // The matches come in text order: the char index of each is counted on from the last one.
+    let (mut counted_to_byte, mut counted_chars) = (0, 0);
     normalized
         .text
         .match_indices(term)
         .filter_map(|(byte, _)| {
-            let first = *char_at.get(&byte)?;
+            counted_chars += normalized.text[counted_to_byte..byte].chars().count();
+            counted_to_byte = byte;
+            let first = counted_chars;
             let last = first + term_chars.checked_sub(1)?;
             let start = *normalized.source_char.get(first)? as usize;
             let end = *normalized.source_char.get(last)? as usize + 1;
