@@ -16,7 +16,6 @@ use tantivy::{DocAddress, DocId, DocSet, SegmentOrdinal, SegmentReader, TantivyD
 use super::engine::{live_matches, Engine};
 use super::filters::{named_sections, select_documents, Filters};
 use super::headings::bigrams;
-use super::query::{ParsedQuery, QueryTerm};
 use crate::analysis::normalize::{is_word_char, normalize_str};
 use crate::error::Result;
 
@@ -128,16 +127,8 @@ impl Engine {
 
     fn occurrences_in_passages(&self, term: &str, filters: &Filters) -> Result<Vec<Occurrence>> {
         let searcher = self.searcher();
-        let parsed = ParsedQuery {
-            required: vec![vec![QueryTerm {
-                text: term.to_string(),
-                phrase: true,
-            }]],
-            excluded: Vec::new(),
-        };
-        let matching = self.matching(&searcher, &parsed, filters)?;
-        let weight = matching
-            .query
+        let weight = self
+            .verbatim_query(&searcher, term, filters)?
             .weight(EnableScoring::disabled_from_searcher(&searcher))?;
         let positional = bigrams_cover(term);
         let mut found = Vec::new();

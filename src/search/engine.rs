@@ -449,8 +449,9 @@ impl Engine {
         Ok(query.count(searcher)? as u64)
     }
 
-    /// Matches the passages of what `filters` selects that contain `term` verbatim.
-    fn verbatim_query(
+    /// Matches the passages of what `filters` selects that contain `term` verbatim: the
+    /// matching step of counting, which needs neither ranking words nor an interpretation.
+    pub(super) fn verbatim_query(
         &self,
         searcher: &Searcher,
         term: &str,
