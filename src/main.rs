@@ -4,10 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = baogao::cli::Cli::parse();
+    let cli = baogao::cli::Cli::parse_with_exclusions();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result =

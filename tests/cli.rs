@@ -336,6 +336,22 @@ fn minus_excludes_a_term() {
     assert!(seed().citations("华勤 -二期", &[]).is_empty());
     let hits = seed().citations("农夫山泉 -中储粮", &[]);
     assert_eq!(hits, strings(&["gxq-2024:4.4"]));
+    // Typed unquoted, the shell passes `-中储粮` as an argument of its own, options around it.
+    let typed = seed().ok(&[
+        "search",
+        "-中储粮",
+        "农夫山泉",
+        "-n",
+        "5",
+        "--format",
+        "json",
+    ]);
+    let typed: Value = serde_json::from_str(&typed).unwrap();
+    assert_eq!(hit_citations(&typed), hits);
+    assert_eq!(
+        typed["interpretation"]["excluded"],
+        serde_json::json!(["中储粮"])
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod commands;
 mod progress;
 mod text;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -307,6 +308,44 @@ fn print<V: Tabular>(
     }
 }
 
+impl Cli {
+    /// Parses the command line as [`Cli::parse`] does, after moving every word that excludes a
+    /// Chinese term (`-二期`, `-「十四五」`) behind `--`, so that `baogao search 华勤 -二期` works as
+    /// the same query does on the web page instead of reading `-二` as an option. No option of
+    /// baogao starts with `-` and a character outside ASCII; a word such as `-35%` still needs
+    /// the query quoted or put after `--`.
+    pub fn parse_with_exclusions() -> Cli {
+        Cli::parse_from(exclusions_after_separator(std::env::args_os()))
+    }
+}
+
+/// `args` (the program name first) with the words before `--` that start with `-` and a
+/// character outside ASCII moved to the end, after a `--` (added when there is none). Query words
+/// keep their order, and an excluded term's place in the query does not matter.
+fn exclusions_after_separator(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let options_end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    let mut tail = args.split_off(options_end);
+    let is_exclusion = |arg: &OsString| {
+        let mut chars = arg.to_str().unwrap_or_default().chars();
+        chars.next() == Some('-') && chars.next().is_some_and(|c| !c.is_ascii())
+    };
+    let program = (!args.is_empty()).then(|| args.remove(0));
+    let (moved, kept): (Vec<OsString>, Vec<OsString>) = args.into_iter().partition(is_exclusion);
+    if !moved.is_empty() && tail.is_empty() {
+        tail.push("--".into());
+    }
+    program
+        .into_iter()
+        .chain(kept)
+        .chain(tail)
+        .chain(moved)
+        .collect()
+}
+
 /// Runs one command, writing results to `out` and notices to stderr.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
@@ -322,5 +361,61 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Trend(args) => commands::trend(args, out),
         Command::Kwic(args) => commands::kwic(args, out),
         Command::Compare(args) => commands::compare(args, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(line: &str) -> String {
+        let args = line.split(' ').map(OsString::from);
+        let rewritten: Vec<String> = exclusions_after_separator(args)
+            .into_iter()
+            .map(|arg| arg.into_string().unwrap())
+            .collect();
+        rewritten.join(" ")
+    }
+
+    #[test]
+    fn words_that_exclude_a_chinese_term_go_behind_the_separator() {
+        assert_eq!(
+            rewritten("baogao search 华勤 -二期 -n 5"),
+            "baogao search 华勤 -n 5 -- -二期"
+        );
+        assert_eq!(
+            rewritten("baogao search -「十四五」 规划 -- 华勤"),
+            "baogao search 规划 -- 华勤 -「十四五」"
+        );
+        assert_eq!(
+            rewritten("baogao search 华勤 -n 5 -- -二期"),
+            "baogao search 华勤 -n 5 -- -二期"
+        );
+    }
+
+    #[test]
+    fn options_and_ascii_words_stay_where_they_are() {
+        for line in [
+            "baogao search 华勤 --limit 5 -n 2 --json",
+            "baogao search -35% 华勤",
+            "baogao search 华勤 -",
+            "baogao",
+        ] {
+            assert_eq!(rewritten(line), line);
+        }
+    }
+
+    #[test]
+    fn the_rewritten_line_parses_as_the_query_meant() {
+        let cli = Cli::parse_from(exclusions_after_separator(
+            "baogao search 华勤 -二期 --limit 3"
+                .split(' ')
+                .map(OsString::from),
+        ));
+        let Command::Search(args) = cli.command else {
+            panic!("not a search: {cli:?}");
+        };
+        assert_eq!(args.query, ["华勤", "-二期"]);
+        assert_eq!(args.page.limit, 3);
     }
 }
