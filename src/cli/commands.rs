@@ -232,7 +232,6 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the index in `dir`, first building it from the default seeds if there is none.
 /// Opens the index under `dir` (built from the seeds on first use) for the rest of the process:
 /// a command exits right after its answer, and unmapping each segment file on the way out cost
 /// more than the exit does (0.3 ms of a 5 ms search at ten times the corpus).
